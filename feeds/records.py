@@ -1,0 +1,69 @@
+"""Records that leave feeds/: what to poll, how, and what came back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+USER_AGENT = "partwatch/0.1 (+https://github.com/partwatch/partwatch; feed monitor)"
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """The [poll] table of config.toml, validated."""
+
+    concurrency: int = 16
+    timeout: float = 20.0
+    max_bytes: int = 5_000_000
+    min_interval: int = 900
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """One feed as the poller needs it: where it is and what the last poll left behind."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """One entry of one feed, as plain text; `published` is UTC or None when the feed gave no date."""
+
+    guid: str
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str
+    author: str | None
+    published: datetime | None
+    content_hash: str
+
+
+FetchStatus = Literal["ok", "not_modified", "failed", "gone"]
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """The outcome of polling one feed once.
+
+    `status` is "ok" (a body was parsed), "not_modified" (304), "failed" (see `error`) or
+    "gone" (410: stop polling). `new_url` is set when a permanent redirect moved the feed.
+    `warning` records a parse problem when some entries still parsed.
+    """
+
+    url: str
+    status: FetchStatus
+    http_status: int | None = None
+    new_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    feed_title: str | None = None
+    articles: list[ParsedArticle] = field(default_factory=list)
+    warning: str | None = None
+    error: str | None = None
+    retry_after: float | None = None

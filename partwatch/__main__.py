@@ -1,0 +1,3 @@
+from partwatch.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""SQLite schema, migrations, queries and full-text search: the only code that writes SQL."""

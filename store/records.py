@@ -1,0 +1,50 @@
+"""Records that leave store/: rows as typed, immutable values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    url: str
+    name: str | None
+    title: str | None
+    source: str                 # "config" | "user"
+    full_text: bool
+    etag: str | None
+    last_modified: str | None
+    last_polled: datetime | None
+    last_status: str | None     # ok | not_modified | failed | gone
+    http_status: int | None
+    last_error: str | None
+    warning: str | None
+    failures: int
+    next_due: datetime | None
+    gone: bool
+    articles: int = 0
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.title or self.url
+
+
+@dataclass(frozen=True)
+class Article:
+    """One stored article. `feed` is the outlet's display name (the feed's name or title)."""
+
+    id: int
+    feed_id: int
+    feed: str
+    guid: str
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str
+    author: str | None
+    published: datetime
+    first_seen: datetime
+    updated: datetime
+    read: bool = False
