@@ -25,6 +25,7 @@ class Feed:
     next_due: datetime | None
     gone: bool
     articles: int = 0
+    removed: datetime | None = None     # set when the feed left config.toml or was removed
 
     @property
     def display_name(self) -> str:

@@ -25,7 +25,8 @@ CREATE TABLE feeds (
     failures INTEGER NOT NULL DEFAULT 0,
     next_due TEXT,
     gone INTEGER NOT NULL DEFAULT 0,
-    added TEXT NOT NULL
+    added TEXT NOT NULL,
+    removed TEXT                    -- left config.toml or `feeds remove`d: kept with its articles, not polled
 );
 
 CREATE TABLE articles (
