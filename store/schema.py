@@ -69,6 +69,81 @@ CREATE TABLE meta (
 );
 """
 
+# --- 3. partnership desk: tags, dated facts, questions, watch hits (H5) -------------------------
+DESK = """
+-- which articles concern which configured partnership (rebuilt when [[partnerships]] change)
+CREATE TABLE article_partnerships (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    partnership TEXT NOT NULL,
+    PRIMARY KEY (partnership, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_partnerships_article ON article_partnerships (article_id);
+
+-- dated facts: a sentence naming a party with a date expression, resolved to (date, precision)
+CREATE TABLE facts (
+    id INTEGER PRIMARY KEY,
+    partnership TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,             -- YYYY-MM-DD, the first day of the period
+    precision TEXT NOT NULL,        -- day | week | month | early-month | ... | quarter | year
+    expression TEXT NOT NULL,       -- the date expression as written
+    sentence TEXT NOT NULL
+);
+CREATE INDEX facts_partnership ON facts (partnership, date);
+CREATE INDEX facts_article ON facts (article_id);
+
+-- interrogative sentences in articles that concern a partnership: the source of suggestions
+CREATE TABLE question_sentences (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    partnership TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    PRIMARY KEY (partnership, article_id, sentence)
+) WITHOUT ROWID;
+CREATE INDEX question_sentences_article ON question_sentences (article_id);
+
+-- suggestions the user adopted: questions kept in the database, never in the user's TOML
+CREATE TABLE adopted_questions (
+    id TEXT PRIMARY KEY,
+    partnership TEXT,
+    text TEXT NOT NULL,
+    terms TEXT NOT NULL,            -- JSON list of lists of terms
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    adopted TEXT NOT NULL
+);
+CREATE TABLE dismissed_suggestions (
+    id TEXT PRIMARY KEY,
+    partnership TEXT,
+    text TEXT NOT NULL,
+    dismissed TEXT NOT NULL
+);
+CREATE TABLE question_status (
+    question_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('open', 'answered')),
+    answer TEXT,
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE question_evidence (
+    question_id TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence TEXT NOT NULL,
+    PRIMARY KEY (question_id, article_id, sentence)
+) WITHOUT ROWID;
+CREATE INDEX question_evidence_article ON question_evidence (article_id);
+
+-- watch item hits; `seen` is set by `partwatch watch seen` or the dashboard
+CREATE TABLE watch_hits (
+    item_id TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence TEXT NOT NULL,
+    found TEXT NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (item_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX watch_hits_article ON watch_hits (article_id);
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, FOUNDATION),
+    (3, DESK),
 ]
