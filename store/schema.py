@@ -10,7 +10,8 @@ from __future__ import annotations
 FOUNDATION = """
 CREATE TABLE feeds (
     id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL UNIQUE,       -- where the feed lives now (a permanent redirect moves it)
+    requested_url TEXT UNIQUE,      -- the URL as written in config.toml / `feeds add`, once moved
     name TEXT,                      -- from config.toml or `feeds add`; wins over title
     title TEXT,                     -- as the feed calls itself
     source TEXT NOT NULL DEFAULT 'config' CHECK (source IN ('config', 'user')),
