@@ -1,0 +1,300 @@
+"""Feeds: the rows the poller works through, and what each poll leaves behind.
+
+Two sources of feeds share one table. `config` feeds mirror config.toml on every run
+(sync_config_feeds); `user` feeds come from `partwatch feeds add` or an OPML import, so the
+user's TOML is never rewritten. A feed that leaves config.toml, or that `feeds remove` drops,
+is not deleted: its row gets a `removed` time, it stops being polled and listed, and its
+articles stay, because stories, timelines and question evidence point at them and a config
+edit must never destroy history. Re-adding the URL revives the row. Only
+`remove_feed(..., purge=True)` deletes a feed with its articles.
+
+A permanent redirect moves `url`; the URL as the user wrote it is kept in `requested_url`, so
+the next sync recognises the config entry instead of adding the old URL again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from feeds.records import FeedResult, FeedState, PollSettings
+from store.articles import store_articles
+from store.db import StoreError, transaction
+from store.records import Feed
+from store.timefmt import from_db, to_db
+
+_FEED_COLUMNS = """
+    f.id, f.url, f.name, f.title, f.source, f.full_text, f.etag, f.last_modified, f.last_polled,
+    f.last_status, f.http_status, f.last_error, f.warning, f.failures, f.next_due, f.gone,
+    (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), f.removed
+"""
+
+
+class FeedSpec(Protocol):
+    """A configured feed (partwatch.config.FeedConfig fits; store/ cannot import partwatch/)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def full_text(self) -> bool: ...
+
+
+class FeedError(StoreError):
+    """A feeds command that cannot be done as asked (unknown URL, a config feed, a duplicate)."""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """What storing one FeedResult did: the feed's id afterwards and the articles it touched."""
+
+    feed_id: int
+    new_ids: list[int]
+    updated_ids: list[int]
+
+
+def _row_to_feed(row: Sequence[Any]) -> Feed:
+    return Feed(
+        id=row[0], url=row[1], name=row[2], title=row[3], source=row[4], full_text=bool(row[5]),
+        etag=row[6], last_modified=row[7], last_polled=from_db(row[8]) if row[8] else None,
+        last_status=row[9], http_status=row[10], last_error=row[11], warning=row[12],
+        failures=row[13], next_due=from_db(row[14]) if row[14] else None, gone=bool(row[15]),
+        articles=row[16], removed=from_db(row[17]) if row[17] else None,
+    )
+
+
+def _find(db: sqlite_utils.Database, url: str) -> Feed | None:
+    row = db.conn.execute(
+        f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.url = ? OR f.requested_url = ? "
+        "ORDER BY f.url = ? DESC LIMIT 1",
+        (url, url, url),
+    ).fetchone()
+    return _row_to_feed(row) if row else None
+
+
+def get_feed(db: sqlite_utils.Database, url: str) -> Feed | None:
+    """The feed stored at `url`, or first requested as `url` before a redirect moved it."""
+    return _find(db, url)
+
+
+def get_feed_by_id(db: sqlite_utils.Database, feed_id: int) -> Feed | None:
+    row = db.conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
+    return _row_to_feed(row) if row else None
+
+
+def list_feeds(db: sqlite_utils.Database, *, include_removed: bool = False) -> list[Feed]:
+    """Feeds with their article counts, config feeds first, then by name."""
+    where = "" if include_removed else "WHERE f.removed IS NULL"
+    rows = db.conn.execute(
+        f"SELECT {_FEED_COLUMNS} FROM feeds f {where} "
+        "ORDER BY f.source = 'user', COALESCE(f.name, f.title, f.url) COLLATE NOCASE, f.id"
+    )
+    return [_row_to_feed(row) for row in rows]
+
+
+def sync_config_feeds(db: sqlite_utils.Database, specs: Sequence[FeedSpec], now: datetime) -> None:
+    """Make the config feeds in the table match config.toml (see the module docstring).
+
+    A URL that is also a user feed becomes a config feed: config.toml is the stronger claim.
+    """
+    stamp = to_db(now)
+    with transaction(db):
+        conn = db.conn
+        keep: set[int] = set()
+        for spec in specs:
+            found = _find(db, spec.url)
+            if found is None:
+                cursor = conn.execute(
+                    "INSERT INTO feeds (url, name, source, full_text, added) VALUES (?, ?, 'config', ?, ?)",
+                    (spec.url, spec.name, int(spec.full_text), stamp),
+                )
+                assert cursor.lastrowid is not None
+                keep.add(cursor.lastrowid)
+            else:
+                conn.execute(
+                    "UPDATE feeds SET name = ?, full_text = ?, source = 'config', removed = NULL"
+                    " WHERE id = ?",
+                    (spec.name, int(spec.full_text), found.id),
+                )
+                keep.add(found.id)
+        current = [row[0] for row in conn.execute(
+            "SELECT id FROM feeds WHERE source = 'config' AND removed IS NULL")]
+        for feed_id in current:
+            if feed_id not in keep:
+                conn.execute("UPDATE feeds SET removed = ? WHERE id = ?", (stamp, feed_id))
+
+
+def add_feed(db: sqlite_utils.Database, url: str, now: datetime, *, name: str | None = None,
+             full_text: bool = False) -> Feed:
+    """Add a user feed (or revive a removed one); FeedError when it is already polled."""
+    with transaction(db):
+        found = _find(db, url)
+        if found is not None and found.removed is None:
+            raise FeedError(f"{url}: already in the feed list "
+                            f"(as {found.source} feed {found.display_name!r})")
+        if found is None:
+            db.conn.execute(
+                "INSERT INTO feeds (url, name, source, full_text, added) VALUES (?, ?, 'user', ?, ?)",
+                (url, name, int(full_text), to_db(now)),
+            )
+        else:
+            db.conn.execute(
+                "UPDATE feeds SET source = 'user', name = COALESCE(?, name), full_text = ?, removed = NULL,"
+                " gone = 0, failures = 0, next_due = NULL WHERE id = ?",
+                (name, int(full_text), found.id),
+            )
+    feed = _find(db, url)
+    assert feed is not None
+    return feed
+
+
+def remove_feed(db: sqlite_utils.Database, url: str, now: datetime, *, purge: bool = False) -> Feed:
+    """Stop polling a user feed, keeping its articles (or delete them too with `purge`).
+
+    Config feeds are refused: they would come back on the next run; the fix is to edit
+    config.toml.
+    """
+    with transaction(db):
+        found = _find(db, url)
+        if found is None or (found.removed is not None and not purge):
+            raise FeedError(f"{url}: not in the feed list; see `partwatch feeds list`")
+        if found.source == "config" and found.removed is None:
+            raise FeedError(f"{url}: comes from config.toml; delete its [[feeds]] entry there instead")
+        if purge:
+            db.conn.execute("DELETE FROM articles WHERE feed_id = ?", (found.id,))
+            db.conn.execute("DELETE FROM feeds WHERE id = ?", (found.id,))
+        else:
+            db.conn.execute("UPDATE feeds SET removed = ? WHERE id = ?", (to_db(now), found.id))
+    return found
+
+
+def due_feeds(db: sqlite_utils.Database, now: datetime, settings: PollSettings, *,
+              force: bool = False) -> tuple[list[Feed], list[Feed]]:
+    """(due, skipped) among the active feeds, as feeds.schedule decides.
+
+    `force` polls every active feed now, whatever min_interval or a backoff says; a feed that
+    answered 410 Gone or was removed stays out even then.
+    """
+    due: list[Feed] = []
+    skipped: list[Feed] = []
+    for feed in list_feeds(db):
+        if feed.gone:
+            skipped.append(feed)
+        elif force or _is_due(feed, now, settings):
+            due.append(feed)
+        else:
+            skipped.append(feed)
+    return due, skipped
+
+
+def feed_state(feed: Feed) -> FeedState:
+    """What the poller needs to know about a stored feed."""
+    return FeedState(url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
+
+
+def store_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now: datetime,
+                 settings: PollSettings) -> StoredResult:
+    """Store one poll's outcome: its articles and the feed's new state, in ONE transaction.
+
+    A process killed halfway leaves either the whole batch with the feed's new ETag, or
+    neither: never articles without state (which would refetch) or state without articles
+    (which would 304 and lose them forever).
+    """
+    with transaction(db):
+        feed_id = _follow_redirect(db, feed, result)
+        new_ids: list[int] = []
+        updated_ids: list[int] = []
+        if result.status == "ok" and result.articles:
+            new_ids, updated_ids = store_articles(db, feed_id, result.articles, now)
+        _record(db, feed_id, feed.failures, result, now, settings)
+    return StoredResult(feed_id, new_ids, updated_ids)
+
+
+def record_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now: datetime,
+                  settings: PollSettings) -> int:
+    """Update the feed's state after a poll without storing articles; returns its id afterwards."""
+    return store_result(db, feed, _without_articles(result), now, settings).feed_id
+
+
+def _without_articles(result: FeedResult) -> FeedResult:
+    return replace(result, articles=[])
+
+
+def _is_due(feed: Feed, now: datetime, settings: PollSettings) -> bool:
+    if feed.next_due is not None:
+        return feed.next_due <= now
+    return feed.last_polled is None or feed.last_polled + timedelta(seconds=settings.min_interval) <= now
+
+
+def _next_due(result: FeedResult, failures: int, now: datetime, settings: PollSettings) -> datetime | None:
+    if result.status == "gone":
+        return None
+    delay = float(settings.min_interval)
+    if failures:
+        delay = min(max(delay, 60.0) * 2 ** (failures - 1), 86_400.0)
+    if result.retry_after is not None:
+        delay = max(delay, min(result.retry_after, 86_400.0))
+    return now + timedelta(seconds=delay)
+
+
+def _record(db: sqlite_utils.Database, feed_id: int, failures: int, result: FeedResult, now: datetime,
+            settings: PollSettings) -> None:
+    failed = result.status == "failed"
+    failures = failures + 1 if failed else 0
+    due = _next_due(result, failures, now, settings)
+    values: dict[str, Any] = {
+        "last_polled": to_db(now),
+        "last_status": result.status,
+        "http_status": result.http_status,
+        "last_error": result.error if failed or result.status == "gone" else None,
+        "warning": result.warning,
+        "failures": failures,
+        "next_due": to_db(due) if due is not None else None,
+        "gone": int(result.status == "gone"),
+    }
+    if result.status == "ok":
+        values["etag"] = result.etag
+        values["last_modified"] = result.last_modified
+    elif result.status == "not_modified":
+        # A 304 may carry fresh validators; keep the old ones when it does not.
+        if result.etag:
+            values["etag"] = result.etag
+        if result.last_modified:
+            values["last_modified"] = result.last_modified
+    if result.feed_title:
+        values["title"] = result.feed_title
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    db.conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed_id))
+
+
+def _follow_redirect(db: sqlite_utils.Database, feed: Feed, result: FeedResult) -> int:
+    """Apply a permanent redirect to the stored URL; return the id the result belongs to.
+
+    When another row already holds the new URL (the user had both), the two are merged into
+    it: articles whose guid it lacks move over, the rest are the same entries and go with the
+    old row, and the old URL is remembered as the survivor's requested_url when it has none.
+    """
+    new_url = result.new_url
+    if not new_url or new_url == feed.url or result.status == "failed":
+        return feed.id
+    conn = db.conn
+    other = conn.execute("SELECT id, requested_url, source FROM feeds WHERE url = ?", (new_url,)).fetchone()
+    requested = conn.execute("SELECT requested_url FROM feeds WHERE id = ?", (feed.id,)).fetchone()[0]
+    original = requested or feed.url
+    if other is None:
+        conn.execute("UPDATE feeds SET url = ?, requested_url = ? WHERE id = ?", (new_url, original, feed.id))
+        return feed.id
+    target = int(other[0])
+    conn.execute("UPDATE OR IGNORE articles SET feed_id = ? WHERE feed_id = ?", (target, feed.id))
+    conn.execute("DELETE FROM articles WHERE feed_id = ?", (feed.id,))
+    conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+    if other[1] is None:
+        conn.execute("UPDATE feeds SET requested_url = ? WHERE id = ?", (original, target))
+    if feed.source == "config":
+        conn.execute("UPDATE feeds SET source = 'config', removed = NULL WHERE id = ?", (target,))
+    return target
