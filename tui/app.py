@@ -1,0 +1,677 @@
+"""The partwatch dashboard.
+
+Threading model. The UI thread never touches the database and never waits on the network.
+All reads run in Textual *thread* workers, each using its pool thread's own SQLite connection
+(`thread_db()`: store.db.open_db once per thread, kept in a thread-local): a LazyList loads its
+own keyset pages (group "lazy-list-load") and posts `LazyList.PageLoaded` to itself; the app
+loads the dashboard summary (group "dashboard": partnerships with their new counts and
+sparklines, last poll, totals) and posts `DashboardLoaded`; the reader pane's preview and the
+opening of an article (which writes `read_at`) run in group "reader" (exclusive: a newer
+highlight overtakes an older one) and post `ReaderLoaded`; small writes (answer a question,
+mark a watch item seen) run in group "write" and post `Changed`. A poll runs the injected poll
+service in group "poll", reporting progress with `call_from_thread` and ending with
+`PollFinished`; an export runs the injected export service in group "export" and ends with
+`ExportFinished`. Every 2.5 s a "watch" worker reads `PRAGMA data_version` on a connection of
+its own and posts `Changed` when another connection (a cron poll, or our own writes) has
+committed. Only message handlers on the UI thread change state: the partnership in focus, the
+lists' rows and cursors, the reader pane and the header; a `Changed` reloads the lists in
+place, keeping each list's cursor on the same row.
+"""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    ProgressBar,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from store import reading
+from store.db import open_db
+from tui import views
+from tui.commands import PartwatchCommands
+from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
+from tui.services import Clock, DeskConfig, ExportService, PollService, PollSummary, utc_now
+from tui.text import clean_line, minute, sparkline
+from tui.widgets.lazylist import LazyList, Row
+
+VIEWS = ("timeline", "stories", "questions", "watch", "feeds", "articles", "search")
+VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Questions", "watch": "Watch",
+               "feeds": "Feeds", "articles": "Articles", "search": "Search"}
+CHANGE_POLL_SECONDS = 2.5
+ALL = ""                                  # the picker's option id for "all partnerships"
+
+
+@dataclass(frozen=True)
+class PartnershipSummary:
+    id: str
+    name: str
+    new_stories: int
+    new_hits: int
+    per_day: list[int]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    partnerships: list[PartnershipSummary]
+    last_poll: datetime | None
+    articles: int
+    unread: int
+    feeds: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.articles == 0 and self.feeds == 0
+
+
+class DashboardLoaded(Message):
+    def __init__(self, dashboard: Dashboard) -> None:
+        super().__init__()
+        self.dashboard = dashboard
+
+
+class ReaderLoaded(Message):
+    def __init__(self, text: Text, url: str | None, opened: int | None = None) -> None:
+        super().__init__()
+        self.text = text
+        self.url = url
+        self.opened = opened
+
+
+class Changed(Message):
+    """The database changed (our own write, or another process): reload in place."""
+
+
+class PollFinished(Message):
+    def __init__(self, summary: PollSummary | None, error: str | None = None) -> None:
+        super().__init__()
+        self.summary = summary
+        self.error = error
+
+
+class ExportFinished(Message):
+    def __init__(self, path: Path | None, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
+
+
+class PartwatchApp(App[None]):
+    """The dashboard over one database; services are injected by partwatch/ (or by tests)."""
+
+    CSS_PATH = "partwatch.tcss"
+    TITLE = "partwatch"
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {PartwatchCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("r", "poll", "Poll", id="poll"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("o", "open_link", "Open link", id="open_link"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("1", "show_view('timeline')", "Timeline", show=False, id="view.timeline"),
+        Binding("2", "show_view('stories')", "Stories", show=False, id="view.stories"),
+        Binding("3", "show_view('questions')", "Questions", show=False, id="view.questions"),
+        Binding("4", "show_view('watch')", "Watch", show=False, id="view.watch"),
+        Binding("5", "show_view('feeds')", "Feeds", show=False, id="view.feeds"),
+        Binding("6", "show_view('articles')", "Articles", show=False, id="view.articles"),
+        Binding("left_square_bracket", "cycle_partnership(-1)", "Prev partnership", show=False,
+                id="partnership.previous"),
+        Binding("right_square_bracket", "cycle_partnership(1)", "Next partnership", show=False,
+                id="partnership.next"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="article.toggle_read"),
+        Binding("a", "answer", "Answer", id="question.answer"),
+        Binding("u", "reopen", "Reopen", id="question.reopen"),
+        Binding("A", "adopt", "Adopt", id="question.adopt"),
+        Binding("x", "dismiss", "Dismiss", id="question.dismiss"),
+        Binding("s", "seen", "Mark seen", id="watch.seen"),
+        Binding("S", "all_seen", "All seen", id="watch.all_seen"),
+    ]
+
+    def __init__(self, db_path: str | Path, config: DeskConfig | None = None, *,
+                 poll: PollService | None = None, export: ExportService | None = None,
+                 clock: Clock | None = None, keymap: dict[str, str] | None = None,
+                 change_poll_seconds: float | None = CHANGE_POLL_SECONDS) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config
+        self.poll_service = poll
+        self.export_service = export
+        self.clock: Clock = clock or utc_now
+        self.keymap = keymap or {}
+        self.change_poll_seconds = change_poll_seconds
+        self.partnership: str | None = None
+        self.dashboard: Dashboard | None = None
+        self.reader_url: str | None = None
+        self.reader_article: int | None = None
+        self.polling = False
+        self._local = threading.local()
+        self._watch_lock = threading.Lock()
+        self._watch_db: Any = None
+        self._known_version: int | None = None
+        self._previous_view = "timeline"
+
+    # ---- connections ----------------------------------------------------------------------
+    def thread_db(self) -> Any:
+        """This thread's own connection (SQLite connections are not shared across threads)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.db_path)
+            self._local.db = db
+        return db
+
+    # ---- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield OptionList(id="partnerships")
+            with Vertical(id="main"):
+                yield Static(id="first-run")
+                with TabbedContent(initial="timeline", id="views"):
+                    with TabPane("Timeline", id="timeline"):
+                        yield LazyList(views.TIMELINE_COLUMNS, None, noun="entries", id="timeline-list",
+                                       empty="No stories or dated facts for this partnership yet.")
+                    with TabPane("Stories", id="stories"):
+                        yield LazyList(views.STORY_COLUMNS, None, noun="stories", id="stories-list",
+                                       empty="No stories yet: poll (r) to fetch articles.")
+                    with TabPane("Questions", id="questions"):
+                        yield LazyList(views.QUESTION_COLUMNS, None, noun="questions", id="questions-list",
+                                       empty="No open questions configured ([[questions]] in config.toml).")
+                    with TabPane("Watch", id="watch"):
+                        yield LazyList(views.WATCH_COLUMNS, None, noun="items", id="watch-list",
+                                       empty="No watch items configured ([[watch]] in config.toml).")
+                    with TabPane("Feeds", id="feeds"):
+                        yield LazyList(views.FEED_COLUMNS, views.feeds_loader(), noun="feeds", id="feeds-list",
+                                       empty="No feeds: add some to config.toml or with `partwatch feeds add`.")
+                    with TabPane("Articles", id="articles"):
+                        yield LazyList(views.ARTICLE_COLUMNS, None, noun="articles", id="articles-list",
+                                       empty="No articles yet.")
+                    with TabPane("Search", id="search"):
+                        yield Input(placeholder="Search every article: words, \"a phrase\", prefix*",
+                                    id="search-input")
+                        yield LazyList(views.ARTICLE_COLUMNS, None, noun="matches", id="search-list",
+                                       empty="Type to search titles and text of every article.")
+                with VerticalScroll(id="reader"):
+                    yield Static(Text("Select a row to read it here."), id="reader-body")
+        with Horizontal(id="poll-bar"):
+            yield Label("Polling feeds…", id="poll-label")
+            yield ProgressBar(id="poll-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.query_one("#reader").border_title = "Reader"
+        self.query_one("#sidebar").border_title = "Partnerships"
+        self.query_one("#first-run", Static).update(views.first_run_text())
+        self._set_loaders()
+        self.load_dashboard()
+        self.query_one("#timeline-list", LazyList).focus()
+        if self.change_poll_seconds:
+            self.set_interval(self.change_poll_seconds, self.check_for_changes)
+
+    # ---- lists ----------------------------------------------------------------------------
+    def list_for(self, view: str) -> LazyList:
+        return self.query_one(f"#{view}-list", LazyList)
+
+    @property
+    def view(self) -> str:
+        return self.query_one("#views", TabbedContent).active or "timeline"
+
+    @property
+    def current_list(self) -> LazyList:
+        return self.list_for(self.view)
+
+    def _set_loaders(self) -> None:
+        pid = self.partnership
+        self.list_for("timeline").set_loader(views.timeline_loader(pid, self.config, self.clock))
+        self.list_for("stories").set_loader(views.stories_loader(pid))
+        self.list_for("questions").set_loader(views.questions_loader(pid, self.config))
+        self.list_for("watch").set_loader(views.watch_loader(pid, self.config))
+        self.list_for("feeds").reload(keep_selection=True)
+        self.list_for("articles").set_loader(views.articles_loader(pid))
+        self._search_changed(self.query_one("#search-input", Input).value)
+
+    def reload_all(self) -> None:
+        for view in VIEWS:
+            lazy = self.list_for(view)
+            if lazy.loader is not None:
+                lazy.reload(keep_selection=True)
+        self.load_dashboard()
+
+    # ---- dashboard summary ----------------------------------------------------------------
+    @work(thread=True, group="dashboard", exclusive=True, exit_on_error=False)
+    def load_dashboard(self) -> None:
+        db = self.thread_db()
+        now = self.clock()
+        summaries = [PartnershipSummary(ALL, "All partnerships", 0, 0,
+                                        reading.articles_per_day(db, until=now))]
+        for partnership in (self.config.partnerships if self.config else ()):
+            new_stories, new_hits = views.partnership_news(db, partnership.id, self.config)
+            summaries.append(PartnershipSummary(
+                partnership.id, partnership.name, new_stories, new_hits,
+                reading.articles_per_day(db, until=now, partnership=partnership.id)))
+        totals = reading.counts(db)
+        self.post_message(DashboardLoaded(Dashboard(summaries, reading.last_poll(db), totals.articles,
+                                                    totals.unread, totals.feeds,
+                                                    views.dashboard_extra(db, self.config))))
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        board = self.dashboard = message.dashboard
+        self.set_class(board.empty, "-empty")
+        picker = self.query_one("#partnerships", OptionList)
+        highlighted = picker.highlighted
+        picker.clear_options()
+        spark_days = 30 if self.size.width >= 100 else 22
+        for number, summary in enumerate(board.partnerships):
+            if number:
+                picker.add_option(None)
+            prompt = Text(no_wrap=True, overflow="ellipsis")
+            prompt.append(clean_line(summary.name), style="bold")
+            if summary.id == ALL:
+                prompt.append(f"\n{board.unread:,} unread of {board.articles:,}", style="dim")
+            else:
+                prompt.append(f"\n{summary.new_stories} new stories · {summary.new_hits} new hits",
+                              style="bold yellow" if summary.new_hits or summary.new_stories else "dim")
+            prompt.append("\n" + sparkline(summary.per_day[-spark_days:]), style="green")
+            picker.add_option(Option(prompt, id=summary.id or ALL))
+        index = next((i for i, s in enumerate(board.partnerships) if (s.id or None) == self.partnership), 0)
+        picker.highlighted = index if highlighted is None else min(highlighted, picker.option_count - 1)
+        self._update_header()
+        self._update_tab_labels()
+
+    def _update_header(self) -> None:
+        name = "All partnerships"
+        for partnership in (self.config.partnerships if self.config else ()):
+            if partnership.id == self.partnership:
+                name = partnership.name
+        last = self.dashboard.last_poll if self.dashboard else None
+        self.title = f"partwatch · {clean_line(name)}"
+        self.sub_title = f"last poll {minute(last)}" + (" UTC" if last else "")
+
+    def _update_tab_labels(self) -> None:
+        board = self.dashboard
+        if board is None:
+            return
+        tabs = self.query_one("#views", TabbedContent)
+        summary = next((s for s in board.partnerships if (s.id or None) == self.partnership), None)
+        labels = dict(VIEW_TITLES)
+        if summary is not None and summary.id:
+            if summary.new_stories:
+                labels["timeline"] = f"Timeline +{summary.new_stories}"
+            if summary.new_hits:
+                labels["watch"] = f"Watch +{summary.new_hits}"
+        elif board.extra.get("new_hits"):
+            labels["watch"] = f"Watch +{board.extra['new_hits']}"
+        if board.unread:
+            labels["articles"] = f"Articles {board.unread:,}●"
+        for key, number in zip(VIEWS, "1234567", strict=False):
+            tabs.get_tab(key).label = Text(f"{number} {labels[key]}" if key != "search" else "/ Search")
+
+    @on(OptionList.OptionSelected, "#partnerships")
+    def _partnership_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.focus_partnership(event.option.id or None)
+
+    def focus_partnership(self, partnership: str | None) -> None:
+        if partnership == self.partnership:
+            return
+        self.partnership = partnership
+        self._update_header()
+        self._update_tab_labels()
+        self._set_loaders()
+        self.save_ui_state()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def save_ui_state(self) -> None:
+        reading.ui_set(self.thread_db(), "partnership", self.partnership or ALL)
+
+    def action_cycle_partnership(self, step: int) -> None:
+        board = self.dashboard
+        if not board:
+            return
+        ids = [s.id or None for s in board.partnerships]
+        index = (ids.index(self.partnership) + step) % len(ids) if self.partnership in ids else 0
+        self.query_one("#partnerships", OptionList).highlighted = index
+        self.focus_partnership(ids[index])
+
+    # ---- views ----------------------------------------------------------------------------
+    def action_show_view(self, view: str) -> None:
+        tabs = self.query_one("#views", TabbedContent)
+        if view != "search" and tabs.active != "search":
+            self._previous_view = view
+        tabs.active = view
+        if view == "search":
+            self.query_one("#search-input", Input).focus()
+        else:
+            self.list_for(view).focus()
+
+    @on(TabbedContent.TabActivated, "#views")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        view = event.pane.id or "timeline"
+        if view != "search":
+            self._previous_view = view
+            self.list_for(view).focus()
+        self.refresh_bindings()
+        row = self.list_for(view).current
+        if row is not None:
+            self.preview(row)
+
+    def action_search(self) -> None:
+        self.action_show_view("search")
+
+    def action_back(self) -> None:
+        if self.view == "search":
+            self.action_show_view(self._previous_view)
+        elif self.screen.focused is not self.current_list:
+            self.current_list.focus()
+
+    @on(Input.Changed, "#search-input")
+    def _search_input(self, event: Input.Changed) -> None:
+        self._search_changed(event.value)
+
+    def _search_changed(self, query: str) -> None:
+        results = self.list_for("search")
+        results.set_loader(views.search_loader(query, self.partnership) if query.strip() else None,
+                           reload=False)
+        if query.strip():
+            results.reload(keep_selection=False)
+        else:
+            results.set_rows([])
+
+    @on(Input.Submitted, "#search-input")
+    def _search_submitted(self) -> None:
+        self.list_for("search").focus()
+
+    # ---- reader ---------------------------------------------------------------------------
+    @on(LazyList.Highlighted)
+    def _highlighted(self, event: LazyList.Highlighted) -> None:
+        if event.lazy_list is self.current_list and not isinstance(event, LazyList.Selected):
+            self.preview(event.row)
+
+    def preview(self, row: Row) -> None:
+        self._load_reader(row, open_article=False)
+
+    @on(LazyList.Selected)
+    def _selected(self, event: LazyList.Selected) -> None:
+        row = event.row
+        story_id = views.story_of(row)
+        if story_id is not None:
+            from tui.screens.story import StoryScreen
+            self.push_screen(StoryScreen(story_id))
+            return
+        self._load_reader(row, open_article=True)
+
+    @work(thread=True, group="reader", exclusive=True, exit_on_error=False)
+    def _load_reader(self, row: Row, open_article: bool) -> None:
+        db = self.thread_db()
+        text, url, article_id = views.reader_for(db, row, self.config)
+        opened = None
+        if open_article and article_id is not None:
+            reading.mark_read(db, [article_id], self.clock())
+            opened = article_id
+        self.post_message(ReaderLoaded(text, url, opened))
+
+    def on_reader_loaded(self, message: ReaderLoaded) -> None:
+        self.query_one("#reader-body", Static).update(message.text)
+        self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
+        self.reader_url = message.url
+        if message.opened is not None:
+            self.reader_article = message.opened
+            for view in ("articles", "search", "timeline"):
+                self.list_for(view).update_row(("article", message.opened), views.as_read)
+            self.load_dashboard()
+
+    def action_open_link(self) -> None:
+        url = self.reader_url
+        if not url:
+            self.notify("No link for this row.", severity="warning")
+            return
+        self.open_url_in_browser(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_url_in_browser(self, url: str) -> None:
+        if not webbrowser.open(url):
+            self.call_from_thread(self.notify, f"Could not open a browser for {clean_line(url)}",
+                                  severity="warning", markup=False)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def action_toggle_read(self) -> None:
+        row = self.current_list.current
+        ref = row.data if row else None
+        if not isinstance(ref, views.ArticleRef):
+            return
+        db = self.thread_db()
+        if row is not None and row.dim:
+            reading.mark_unread(db, [ref.article_id])
+        else:
+            reading.mark_read(db, [ref.article_id], self.clock())
+        self.post_message(Changed())
+
+    # ---- questions and watch ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        needs = {"answer": "questions", "reopen": "questions", "adopt": "questions",
+                 "dismiss": "questions", "seen": "watch", "all_seen": "watch", "toggle_read": None}
+        if action in needs:
+            if action == "toggle_read":
+                return self.is_mounted and self.view in ("articles", "search")
+            if not self.is_mounted or self.view != needs[action]:
+                return False
+            row = self.current_list.current
+            return views.action_applies(action, row)
+        if action == "export":
+            return self.export_service is not None
+        if action == "poll":
+            return self.poll_service is not None
+        return True
+
+    def action_answer(self) -> None:
+        row = self.current_list.current
+        if row is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self._write(views.answer_question, row, text.strip(), self.reader_article)
+
+        self.push_screen(TextDialog("Answer the question", views.row_title(row), placeholder="The answer"),
+                         answered)
+
+    def action_reopen(self) -> None:
+        self._write_current(views.reopen_question)
+
+    def action_adopt(self) -> None:
+        self._write_current(views.adopt_suggestion)
+
+    def action_dismiss(self) -> None:
+        self._write_current(views.dismiss_suggestion)
+
+    def action_seen(self) -> None:
+        self._write_current(views.mark_seen)
+
+    def action_all_seen(self) -> None:
+        self._write(views.mark_all_seen, None, self.partnership)
+
+    def _write_current(self, change: Callable[..., str | None]) -> None:
+        row = self.current_list.current
+        if row is not None:
+            self._write(change, row)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, change: Callable[..., str | None], *args: Any) -> None:
+        try:
+            note = change(self.thread_db(), self.clock(), self.config, *args)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
+            self.call_from_thread(self.notify, f"Could not save: {exc}", severity="error", markup=False)
+            return
+        if note:
+            self.call_from_thread(self.notify, note, markup=False)
+        self.post_message(Changed())
+
+    def on_changed(self, message: Changed) -> None:
+        self.reload_all()
+
+    # ---- noticing other writers -----------------------------------------------------------
+    def check_for_changes(self) -> None:
+        if not self.polling:
+            self._check_version()
+
+    @work(thread=True, group="watch", exclusive=False, exit_on_error=False)
+    def _check_version(self) -> None:
+        if not self._watch_lock.acquire(blocking=False):
+            return
+        try:
+            if self._watch_db is None:
+                self._watch_db = open_db(self.db_path)
+            version = reading.data_version(self._watch_db)
+            changed = self._known_version is not None and version != self._known_version
+            self._known_version = version
+        finally:
+            self._watch_lock.release()
+        if changed:
+            self.post_message(Changed())
+
+    # ---- poll -----------------------------------------------------------------------------
+    def action_poll(self) -> None:
+        if self.poll_service is None:
+            self.notify("Polling is not available here.", severity="warning")
+            return
+        if self.polling:
+            self.notify("A poll is already running.")
+            return
+        self.polling = True
+        self.add_class("-polling")
+        bar = self.query_one("#poll-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        self.run_poll()
+
+    @work(thread=True, group="poll", exclusive=True, exit_on_error=False)
+    def run_poll(self) -> None:
+        assert self.poll_service is not None
+
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._poll_progress, done, total)
+
+        try:
+            summary = self.poll_service(progress)
+        except Exception as exc:  # noqa: BLE001 - a failed poll is reported, not fatal
+            self.post_message(PollFinished(None, str(exc)))
+            return
+        self.post_message(PollFinished(summary))
+
+    def _poll_progress(self, done: int, total: int) -> None:
+        self.query_one("#poll-progress", ProgressBar).update(total=total or None, progress=done)
+        self.query_one("#poll-label", Label).update(f"Polling feeds… {done}/{total}")
+
+    def on_poll_finished(self, message: PollFinished) -> None:
+        self.polling = False
+        self.remove_class("-polling")
+        if message.summary is None:
+            self.notify(f"Poll failed: {clean_line(message.error)}", severity="error", markup=False)
+            return
+        summary = message.summary
+        failed = f", {summary.failed} failed" if summary.failed else ""
+        self.notify(f"Polled {summary.feeds} feeds: {summary.new_articles} new articles{failed}.",
+                    markup=False)
+        for hit in summary.watch_hits[:5]:
+            self.notify(f"{clean_line(hit.title)}\n{clean_line(hit.feed)}", title=f"Watch: {clean_line(hit.item)}",
+                        severity="warning", markup=False, timeout=10)
+        if len(summary.watch_hits) > 5:
+            self.notify(f"and {len(summary.watch_hits) - 5} more watch hits", severity="warning")
+        self.reload_all()
+
+    # ---- export ---------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.export_service is None:
+            self.notify("Export is not available here.", severity="warning")
+            return
+        stamp = self.clock().strftime("%Y-%m-%d")
+        default = Path.cwd() / f"partwatch-{self.partnership or 'all'}-{stamp}.md"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.run_export(Path(path).expanduser())
+
+        self.push_screen(ExportDialog(str(default)), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def run_export(self, path: Path) -> None:
+        assert self.export_service is not None
+        try:
+            written = self.export_service(self.partnership, path)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.post_message(ExportFinished(None, str(exc)))
+            return
+        self.post_message(ExportFinished(written))
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        if message.path is None:
+            self.notify(f"Export failed: {message.error}", severity="error", markup=False)
+        else:
+            self.notify(f"Wrote the briefing to {message.path.resolve()}", markup=False, timeout=8)
+
+    # ---- help -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            key = self.get_key_display(binding)
+            rows.append((key, binding.description))
+        rows += [("enter", "Open the article or story"), ("tab", "Move between panes"),
+                 ("ctrl+p", "Command palette: every action")]
+        return rows
+
+    def command_list(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Every action as (name, help, callback), for the command palette."""
+        items: list[tuple[str, str, Callable[[], Any]]] = [
+            (f"Show {VIEW_TITLES[v]}", f"Switch to the {VIEW_TITLES[v]} view", lambda v=v: self.action_show_view(v))
+            for v in VIEWS
+        ]
+        items += [
+            ("Poll feeds now", "Fetch every feed in the background", self.action_poll),
+            ("Export briefing", "Write the partnership's Markdown briefing", self.action_export),
+            ("Search articles", "Full-text search over every article", self.action_search),
+            ("Open link in browser", "Open the article in the reader pane", self.action_open_link),
+            ("Toggle read", "Mark the selected article read or unread", self.action_toggle_read),
+            ("Answer question", "Answer the selected question", self.action_answer),
+            ("Reopen question", "Reopen the selected question", self.action_reopen),
+            ("Adopt suggestion", "Adopt the selected suggested question", self.action_adopt),
+            ("Dismiss suggestion", "Never suggest the selected question again", self.action_dismiss),
+            ("Mark watch item seen", "Mark the selected watch item's hits seen", self.action_seen),
+            ("Mark all watch items seen", "Mark every watch item's hits seen", self.action_all_seen),
+            ("Help", "Show the key bindings", self.action_help),
+            ("Quit", "Leave partwatch", self.exit),
+        ]
+        items.append(("Focus: All partnerships", "Show every article",
+                      lambda: self.focus_partnership(None)))
+        for partnership in (self.config.partnerships if self.config else ()):
+            items.append((f"Focus: {clean_line(partnership.name)}", "Show this partnership",
+                          lambda pid=partnership.id: self.focus_partnership(pid)))
+        return items

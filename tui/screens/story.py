@@ -1,0 +1,106 @@
+"""One story: every copy with outlet, time and link, its contradictions side by side, a reader."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from store import reading
+from tui import views
+from tui.widgets.lazylist import LazyList, Row
+
+
+class StoryLoaded(Message):
+    def __init__(self, head: Text, rows: list[Row], contradictions: list[list[Text]]) -> None:
+        super().__init__()
+        self.head = head
+        self.rows = rows
+        self.contradictions = contradictions
+
+
+class ArticleShown(Message):
+    def __init__(self, text: Text, url: str | None) -> None:
+        super().__init__()
+        self.text = text
+        self.url = url
+
+
+class StoryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "close", "Back", id="story.back"),
+        Binding("o", "open_link", "Open link", id="story.open_link"),
+    ]
+
+    def __init__(self, story_id: int) -> None:
+        super().__init__()
+        self.story_id = story_id
+        self.url: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Vertical():
+            yield Static(Text("Loading the story…"), id="story-head")
+            yield LazyList(views.COPY_COLUMNS, None, noun="copies", id="story-copies",
+                           empty="No copies.")
+            yield VerticalScroll(id="contradictions")
+            with VerticalScroll(id="story-reader"):
+                yield Static(Text("Select a copy to read it here."), id="story-reader-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#contradictions").border_title = "Contradictions"
+        self.query_one("#story-reader").border_title = "Reader"
+        self.query_one("#story-copies").focus()
+        self.load()
+
+    @work(thread=True, exit_on_error=False)
+    def load(self) -> None:
+        db = self.app.thread_db()  # type: ignore[attr-defined]
+        head, rows, contradictions = views.story_detail(db, self.story_id)
+        self.post_message(StoryLoaded(head, rows, contradictions))
+
+    def on_story_loaded(self, message: StoryLoaded) -> None:
+        self.query_one("#story-head", Static).update(message.head)
+        self.query_one("#story-copies", LazyList).set_rows(message.rows)
+        box = self.query_one("#contradictions", VerticalScroll)
+        box.remove_children()
+        box.display = bool(message.contradictions)
+        box.border_title = f"Contradictions ({len(message.contradictions)})"
+        for sides in message.contradictions:
+            box.mount(Horizontal(*[Static(side, classes="contradiction-side") for side in sides],
+                                 classes="contradiction"))
+
+    @on(LazyList.Highlighted, "#story-copies")
+    def _copy_highlighted(self, event: LazyList.Highlighted) -> None:
+        self.show(event.row, open_article=False)
+
+    @on(LazyList.Selected, "#story-copies")
+    def _copy_selected(self, event: LazyList.Selected) -> None:
+        self.show(event.row, open_article=True)
+
+    @work(thread=True, group="story-reader", exclusive=True, exit_on_error=False)
+    def show(self, row: Row, open_article: bool) -> None:
+        db = self.app.thread_db()  # type: ignore[attr-defined]
+        text, url, article_id = views.reader_for(db, row, None)
+        if open_article and article_id is not None:
+            reading.mark_read(db, [article_id], self.app.clock())  # type: ignore[attr-defined]
+        self.post_message(ArticleShown(text, url))
+
+    def on_article_shown(self, message: ArticleShown) -> None:
+        self.query_one("#story-reader-body", Static).update(message.text)
+        self.url = message.url
+
+    def action_open_link(self) -> None:
+        if self.url:
+            self.app.open_url_in_browser(self.url)  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss(None)

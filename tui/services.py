@@ -1,0 +1,62 @@
+"""What the dashboard is given by the command line: the services it may call, as plain callables.
+
+The TUI never fetches or exports by itself (no HTTP in tui/, and the pipeline lives in
+partwatch/): `partwatch tui` and `partwatch demo` hand it these, and tests hand it fakes.
+Both run in a thread worker, so they may block; `progress(done, total)` may be called from
+that thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from tracking.model import Partnership, Question, WatchItem
+
+
+@dataclass(frozen=True)
+class WatchHitNote:
+    """One new watch hit, as a notification shows it."""
+
+    item: str
+    title: str
+    feed: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    """What one poll did, for the notification after it."""
+
+    feeds: int = 0
+    new_articles: int = 0
+    failed: int = 0
+    watch_hits: tuple[WatchHitNote, ...] = field(default_factory=tuple)
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+
+Progress = Callable[[int, int], None]
+PollService = Callable[[Progress], PollSummary]
+# export(partnership id or None for all, target path) -> the path written
+ExportService = Callable[[str | None, Path], Path]
+Clock = Callable[[], datetime]
+
+
+class DeskConfig(Protocol):
+    """The parts of partwatch's Config the dashboard reads."""
+
+    @property
+    def partnerships(self) -> tuple[Partnership, ...]: ...
+
+    @property
+    def questions(self) -> tuple[Question, ...]: ...
+
+    @property
+    def watch(self) -> tuple[WatchItem, ...]: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
