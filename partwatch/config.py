@@ -276,7 +276,7 @@ class _Validator:
             if kind is tuple:
                 values[key] = self.strings(table, None, key, value)
                 continue
-            checked = self.expect(table, None, key, value, kind, _example(default, kind))
+            checked: Any = self.expect(table, None, key, value, kind, _example(default, kind))
             if isinstance(checked, (int, float)) and not isinstance(checked, bool):
                 if checked < 0 or (checked == 0 and key in _POSITIVE):
                     bound = "greater than 0" if key in _POSITIVE else "0 or more"

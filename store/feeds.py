@@ -257,10 +257,12 @@ def _record(db: sqlite_utils.Database, feed_id: int, failures: int, result: Feed
         "next_due": to_db(due) if due is not None else None,
         "gone": int(result.status == "gone"),
     }
-    if result.status == "ok":
+    if result.status != "not_modified":
+        # After a failure the validators are dropped (the poller returns None) so that the next
+        # poll fetches in full instead of getting a 304 for a body it never stored.
         values["etag"] = result.etag
         values["last_modified"] = result.last_modified
-    elif result.status == "not_modified":
+    else:
         # A 304 may carry fresh validators; keep the old ones when it does not.
         if result.etag:
             values["etag"] = result.etag

@@ -1,0 +1,52 @@
+"""The poll lock: one `partwatch poll` per database at a time.
+
+Two polls of one database would fetch every feed twice and race on the same rows; SQLite's
+busy timeout would make the second one hang for seconds and then fail with "database is
+locked". Instead the poll takes an exclusive, non-blocking flock on `<database>.lock` beside
+the database, and a second poll exits at once with a message naming the lock and the pid that
+holds it. The kernel drops the lock when the holding process dies, so a killed poll never
+leaves a stale lock behind (the file itself stays and is harmless).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+class LockBusy(Exception):
+    """Another process holds the poll lock; the message names the lock file and the fix."""
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextmanager
+def poll_lock(db_path: Path) -> Iterator[Path]:
+    """Hold the poll lock for `db_path` for the duration of the block, or raise LockBusy."""
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+                raise LockBusy(
+                    f"another partwatch poll (pid {holder}) is already polling {db_path}; "
+                    f"this one stops here (lock: {path})"
+                ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield path
+    finally:
+        os.close(fd)

