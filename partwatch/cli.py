@@ -19,6 +19,7 @@ from partwatch.commands.common import Options, load
 from partwatch.commands.demo import demo
 from partwatch.commands.feeds import feeds
 from partwatch.commands.poll import poll
+from partwatch.commands.tui import tui
 from partwatch.config import Config
 
 
@@ -51,3 +52,4 @@ def open_dashboard(ctx: click.Context, config: Config | None = None) -> None:
 main.add_command(poll)
 main.add_command(feeds)
 main.add_command(demo)
+main.add_command(tui)
