@@ -1,0 +1,75 @@
+"""Term rules for questions and watch items: `terms` is an AND of OR-groups.
+
+A term matches case-insensitively at the start of a word and may run on inside it, so
+"exclusiv" matches "exclusivity" and "probe" matches "probes"; it never matches inside a
+word ("ftc" does not match "aftcare"). Multi-word terms match with any run of whitespace
+between the words. Each group is one compiled regex, so matching an article costs one scan
+per group. Known false positives: a short term is a prefix of unrelated words too ("EU"
+matches "Eugene"); write longer terms or use `exclude`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracking.model import Terms
+
+
+def term_pattern(term: str) -> str:
+    """The regex source of one term: word start, the words with flexible whitespace."""
+    words = term.split()
+    return r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words)
+
+
+def compile_group(group: Iterable[str]) -> re.Pattern[str] | None:
+    sources = [term_pattern(term) for term in group if term.strip()]
+    if not sources:
+        return None
+    # Longest first so the reported span is the most specific term.
+    sources.sort(key=len, reverse=True)
+    return re.compile("|".join(sources), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """A compiled term rule: every group must hit; any exclude term vetoes."""
+
+    groups: tuple[re.Pattern[str], ...]
+    exclude: re.Pattern[str] | None = None
+
+    def matches(self, text: str) -> bool:
+        """True when every group has a hit in `text` and no exclude term does."""
+        if not self.groups:
+            return False
+        if self.exclude is not None and self.exclude.search(text):
+            return False
+        return all(group.search(text) for group in self.groups)
+
+    def excluded(self, text: str) -> bool:
+        return self.exclude is not None and self.exclude.search(text) is not None
+
+    def groups_hit(self, text: str) -> int:
+        return sum(1 for group in self.groups if group.search(text))
+
+    def best_sentences(self, sentences: Sequence[str], limit: int = 3) -> list[str]:
+        """The sentences that show why an article matched.
+
+        Sentences that hit every group come first (up to `limit`, in text order); when no
+        single sentence does (the groups are spread over the article), the sentences that hit
+        the most groups stand in, so the evidence is never empty for a matching article.
+        """
+        scored = [(self.groups_hit(sentence), index) for index, sentence in enumerate(sentences)]
+        full = [index for hits, index in scored if hits == len(self.groups)]
+        if full:
+            return [sentences[index] for index in full[:limit]]
+        best = max((hits for hits, _ in scored), default=0)
+        if best == 0:
+            return []
+        return [sentences[index] for hits, index in scored if hits == best][:limit]
+
+
+def compile_terms(terms: Terms, exclude: Iterable[str] = ()) -> TermMatcher:
+    groups = tuple(pattern for pattern in (compile_group(group) for group in terms) if pattern is not None)
+    return TermMatcher(groups=groups, exclude=compile_group(exclude))
