@@ -19,6 +19,7 @@ class PollSettings:
     min_interval: int = 900
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+    parse_workers: int = 2  # processes parsing feeds in parallel; 0 parses in a thread of the poll
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class FeedResult:
     `status` is "ok" (a body was parsed), "not_modified" (304), "failed" (see `error`) or
     "gone" (410: stop polling). `new_url` is set when a permanent redirect moved the feed.
     `warning` records a parse problem when some entries still parsed.
+    `etag`/`last_modified` are the validators to store for the next poll: on "ok" the response's,
+    on "not_modified" the response's or else the ones sent, on "failed"/"gone" None (so a feed that
+    failed, e.g. with an HTML page, is fetched in full next time instead of answering 304).
+    `retry_after` (seconds) is set from a 429/503 Retry-After header.
     """
 
     url: str
