@@ -30,7 +30,8 @@ def serve_folder(folder: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="partwatch-loopback", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="partwatch-loopback",
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from partwatch.commands.common import Failure, UsageProblem, plain
-from partwatch.config import Config, ConfigError, FeedConfig, load_config
+from partwatch.config import Config, ConfigError, load_config
 from partwatch.lock import LockBusy
 from partwatch.loopback import serve_folder
 from partwatch.polling import PollSummary, run_poll
@@ -58,14 +58,7 @@ def run_demo(db_path: Path) -> tuple[Config, PollSummary]:
     """Serve the sample feeds, poll them into `db_path`; returns the config used and the summary."""
     with demo_data() as folder, serve_folder(folder / "feeds") as base_url:
         config = demo_config(folder, base_url, db_path)
-        summary = run_poll(config, force=True)
-    return config, summary
-
-
-def _keep_config(config: Config) -> Config:
-    """The demo config without its loopback feeds: the server is gone once the poll is done,
-    so a poll started from the dashboard must not fail on every feed."""
-    return dataclasses.replace(config, feeds=tuple[FeedConfig, ...]())
+        return config, run_poll(config, force=True)
 
 
 @click.command()
@@ -81,22 +74,24 @@ def demo(ctx: click.Context, no_tui: bool, as_json: bool, keep: Path | None) -> 
     """
     if keep is not None and keep.exists():
         raise UsageProblem(f"{keep}: already exists; --keep writes a new demo database only")
-    with tempfile.TemporaryDirectory(prefix="partwatch-demo-") as tmp:
-        db_path = keep if keep is not None else Path(tmp) / "demo.db"
+    with tempfile.TemporaryDirectory(prefix="partwatch-demo-") as tmp, demo_data() as folder, \
+            serve_folder(folder / "feeds") as base_url:
+        # The server keeps running while the dashboard is open, so its poll key polls the
+        # sample feeds again (and gets 304s, as a real second poll would).
+        config = demo_config(folder, base_url, keep if keep is not None else Path(tmp) / "demo.db")
         try:
-            config, summary = run_demo(db_path)
+            summary = run_poll(config, force=True)
         except LockBusy as exc:
             raise Failure(str(exc)) from None
         except StoreError as exc:
             raise UsageProblem(str(exc)) from None
-        if summary.failed:
-            for url, error in summary.errors:
-                click.echo(f"demo feed failed: {plain(url)}: {plain(error)}", err=True)
+        for url, error in summary.errors:
+            click.echo(f"demo feed failed: {plain(url)}: {plain(error)}", err=True)
         if no_tui or not _has_tui():
-            _print_articles(db_path, summary, as_json)
+            _print_articles(config.db_path, summary, as_json)
             return
         from partwatch.cli import open_dashboard
-        open_dashboard(ctx, _keep_config(config))
+        open_dashboard(ctx, config)
 
 
 def _has_tui() -> bool:

@@ -1,0 +1,119 @@
+"""`partwatch poll`: exit codes, output modes, idempotent re-polls, redirects and the lock."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from partwatch.lock import poll_lock
+from store.articles import all_articles
+from store.db import open_db
+from store.feeds import list_feeds
+from tests.partwatch.conftest import Partwatch, feeds_toml
+from tests.partwatch.site import Site
+
+POLL_KEYS = {"feeds", "ok", "not_modified", "failed", "skipped", "new_articles", "updated_articles", "errors"}
+
+
+def _titles(db_path: Path) -> list[str]:
+    db = open_db(db_path)
+    try:
+        return sorted(a.title for a in all_articles(db))
+    finally:
+        db.conn.close()
+
+
+def test_all_ok_exits_0_with_a_summary(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One"), ("a2", "Two")]),
+                              site.feed("/b.xml", [("b1", "Three")])))
+    result = pw("poll")
+    assert result.exit_code == 0, result.output
+    assert "2 feeds polled: 2 ok, 0 not modified, 0 failed; 3 new articles" in result.stdout
+    assert _titles(pw.db) == ["One", "Three", "Two"]
+
+
+def test_some_failed_exits_1_and_names_each_failure(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")]), site.url("/missing.xml")))
+    result = pw("poll")
+    assert result.exit_code == 1
+    failed = [line for line in result.stdout.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "/missing.xml" in failed[0] and "404" in failed[0]
+    assert _titles(pw.db) == ["One"]          # the good feed is stored anyway
+
+
+def test_config_error_exits_2_with_one_line(partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch('[[feeds]]\nurl = "ftp://x"\n')
+    result = pw("poll")
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert 'url "ftp://x" is not http or https; use an http:// or https:// URL' in result.stderr
+
+
+def test_json_has_the_documented_keys(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")]), site.url("/gone.xml")))
+    result = pw("poll", "--json")
+    data = json.loads(result.stdout)
+    assert POLL_KEYS <= set(data)
+    assert (data["feeds"], data["ok"], data["failed"], data["new_articles"]) == (2, 1, 1, 1)
+    assert data["errors"][0]["url"].endswith("/gone.xml") and data["errors"][0]["error"]
+
+
+def test_quiet_is_silent_unless_a_human_is_needed(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    good = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")])))
+    result = good("poll", "--quiet")
+    assert (result.exit_code, result.output) == (0, "")
+    site.routes.pop("/a.xml")
+    result = good("poll", "--quiet", "--force")
+    assert result.exit_code == 1 and result.stdout.startswith("failed: ")
+
+
+def test_repoll_is_idempotent_and_304_costs_no_parse(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One"), ("a2", "Two")], etag='"v1"')))
+    assert json.loads(pw("poll", "--json").stdout)["new_articles"] == 2
+    skipped = json.loads(pw("poll", "--json").stdout)
+    assert (skipped["feeds"], skipped["skipped"]) == (0, 1)          # polled < min_interval ago
+    again = json.loads(pw("poll", "--json", "--force").stdout)
+    assert (again["not_modified"], again["new_articles"]) == (1, 0)
+    site.routes["/a.xml"].etag = None                                 # now a full body, same entries
+    full = json.loads(pw("poll", "--json", "--force").stdout)
+    assert (full["ok"], full["new_articles"], full["updated_articles"]) == (1, 0, 0)
+    assert _titles(pw.db) == ["One", "Two"]
+
+
+def test_updated_entry_updates_its_row(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "First take")])))
+    pw("poll")
+    site.feed("/a.xml", [("a1", "Corrected take")])
+    data = json.loads(pw("poll", "--json", "--force").stdout)
+    assert (data["new_articles"], data["updated_articles"]) == (0, 1)
+    assert _titles(pw.db) == ["Corrected take"]
+
+
+def test_permanent_redirect_updates_the_stored_url(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    new = site.feed("/new.xml", [("a1", "One")])
+    site.redirect("/old.xml", new)
+    pw = partwatch(feeds_toml(site.url("/old.xml")))
+    result = pw("poll")
+    assert result.exit_code == 0, result.output
+    assert "moved permanently" in result.stdout
+    pw("poll", "--force")
+    db = open_db(pw.db)
+    try:
+        assert [f.url for f in list_feeds(db)] == [new]
+        assert len(list(all_articles(db))) == 1
+    finally:
+        db.conn.close()
+
+
+def test_second_poll_exits_at_once_while_one_runs(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")])))
+    with poll_lock(pw.db):
+        started = time.monotonic()
+        result = pw("poll")
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 1
+    assert "another partwatch poll" in result.stderr and "already polling" in result.stderr
+    assert elapsed < 5 and site.hits == []
+    assert pw("poll").exit_code == 0           # the lock is released with its holder
