@@ -17,9 +17,12 @@ import click
 from partwatch import __version__
 from partwatch.commands.common import Options, load
 from partwatch.commands.demo import demo
+from partwatch.commands.export import export
 from partwatch.commands.feeds import feeds
 from partwatch.commands.poll import poll
+from partwatch.commands.questions import questions
 from partwatch.commands.tui import tui
+from partwatch.commands.watch import watch
 from partwatch.config import Config
 
 
@@ -53,3 +56,6 @@ main.add_command(poll)
 main.add_command(feeds)
 main.add_command(demo)
 main.add_command(tui)
+main.add_command(questions)
+main.add_command(watch)
+main.add_command(export)

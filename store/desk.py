@@ -238,6 +238,10 @@ def dismiss_suggestion(db: sqlite_utils.Database, suggestion_id: str, text: str,
     )
 
 
+def dismissed_ids(db: sqlite_utils.Database) -> list[str]:
+    return [str(row[0]) for row in db.conn.execute("SELECT id FROM dismissed_suggestions ORDER BY id")]
+
+
 def dismissed_texts(db: sqlite_utils.Database) -> list[str]:
     return [str(row[0]) for row in db.conn.execute("SELECT text FROM dismissed_suggestions ORDER BY id")]
 

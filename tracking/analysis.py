@@ -73,7 +73,7 @@ class Analyzer:
                 if question.partnership is not None and question.partnership not in concerned:
                     continue
                 if matcher.matches(whole):
-                    for sentence in matcher.best_sentences([title, *sentences()], EVIDENCE_SENTENCES):
+                    for sentence in matcher.full_sentences([title, *sentences()], EVIDENCE_SENTENCES):
                         found.evidence.append((question.id, sentence))
         if watch:
             found.hits = self.watch.match(title, text, concerned, sentences)

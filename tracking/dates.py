@@ -11,22 +11,26 @@ Rules (the heuristic, before the code):
   "early/mid/late 2024", "mid-2024", "the end of 2024" (part of a year); "the first/second
   half of 2024" (half); "Q3", "Q3 2025", "the third quarter [of 2025]" (quarter);
   "in/since/by/... 2019" (year; a bare number is not a year); "yesterday", "today",
-  "on Tuesday", "3 days ago" (day); "last/this/next week" (week); "last/this month" (month);
+  "on Tuesday" (the latest Tuesday on or before publication: "said on Friday" in a Friday
+  article is that day), "last Tuesday" (before publication day), "3 days ago" (day); "last/this/next week" (week); "last/this month" (month);
   "last/this year", "a year ago" (year).
 - Resolving: dateparser does every resolution it can, with the publication date as
   RELATIVE_BASE and PREFER_DATES_FROM="past" (news mostly reports what already happened):
   full dates, month names without a year ("February" in a March 2026 article is February
   2026, "November" is November 2025), weekdays, "last week", "N days ago". Our own code only
   adds what dateparser has no notion of: the part of a month or year and quarters. A quarter
-  without a year is the latest such quarter that began on or before publication.
+  without a year is the one nearest to publication, past or future: companies and analysts
+  speak of the quarter just reported, the current one or the next ("expects to launch in Q3"
+  in May 2026 is Q3 2026; "in Q4" in January 2027 is Q4 2026).
 - The result is (date, precision): `date` is the first day of the period. Parts of a month:
   early = days 1-9 (date the 1st), mid = 10-19 (the 10th), late = 20-end (the 20th), so
   "late February 2026" is 2026-02-20, precision "late-month". Parts of a year: early =
   January-April (Jan 1), mid = May-August (May 1), late = September-December (Sep 1).
   Halves start Jan 1 / Jul 1, quarters on their first day, weeks on Monday.
-- Known errors: future tense is not understood ("will launch in Q3" in a March article
-  resolves to Q3 of the year before); "since 2019" is dated 2019 (the start of a state, not
-  an event); a date expression about another subject in the same sentence is still taken.
+- Known errors: future tense is not understood for months ("will launch in November" in a
+  March article resolves to the November before); "since 2019" is dated 2019 (the start of a
+  state, not an event); a date expression about another subject in the same sentence is
+  still taken.
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?:on\s+|[Ll]ast\s+)?{WEEKDAY}|(?:\d{{1,2}}|[Aa]|[Oo]ne|[Tt]wo|[Tt]hree)\s+(?:days?|weeks?|months?|years?)\s+ago)\b")),
 ]
 
+_WEEKDAYS = {name: index for index, name in enumerate(
+    "monday tuesday wednesday thursday friday saturday sunday".split())}
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _SETTINGS = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
@@ -150,11 +156,22 @@ def _resolve(kind: str, match: re.Match[str], base: date) -> DateRef | None:
         if groups.get("yy"):
             year = 2000 + int(groups["yy"])
         if year is None:
-            year = base.year if date(base.year, 3 * quarter - 2, 1) <= base else base.year - 1
+            year = _nearest_quarter_year(quarter, base)
         return DateRef(date(year, 3 * quarter - 2, 1), "quarter", text)
     if kind == "year" and year is not None:
         return DateRef(date(year, 1, 1), "year", text)
     return None
+
+
+def _nearest_quarter_year(quarter: int, base: date) -> int:
+    """The year whose `quarter` lies nearest to `base` (0 when `base` is inside it)."""
+    def distance(year: int) -> int:
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        if start <= base < end:
+            return 0
+        return min(abs((start - base).days), abs((base - end).days))
+    return min((base.year - 1, base.year, base.year + 1), key=distance)
 
 
 def _part(word: str) -> str:
@@ -177,6 +194,14 @@ def _resolve_with_dateparser(kind: str, text: str, base: date) -> DateRef | None
         text = found.group(0)
     elif kind == "relative":
         text = re.sub(r"^(?:on|earlier)\s+", "", lowered)
+        weekday = _WEEKDAYS.get(text.split()[-1])
+        if weekday is not None:
+            # dateparser reads "Friday" in a Friday article as the Friday before; news means
+            # the same day ("said on Friday"), and "last Friday" the one before.
+            back = (base.weekday() - weekday) % 7
+            if text.startswith("last") and back == 0:
+                back = 7
+            return DateRef(base - timedelta(days=back), "day", expression)
     resolved = _parse(text, base)
     if resolved is None:
         return None

@@ -50,6 +50,7 @@ class PartnershipBriefing:
     timeline: tuple[TimelineEntry, ...]
     questions: tuple[QuestionView, ...]
     watch: tuple[WatchView, ...]
+    last_looked: datetime | None = None     # entries are marked new only when the user has looked
 
 
 @dataclass(frozen=True)
@@ -170,13 +171,16 @@ def _sources_md(sources: Sequence[Source]) -> str:
     return ", ".join(md_link(s.feed, s.url) for s in sources)
 
 
-def _timeline_md(entries: Sequence[TimelineEntry]) -> list[str]:
+def _timeline_md(entries: Sequence[TimelineEntry], last_looked: datetime | None) -> list[str]:
     if not entries:
         return ["No stories or dated facts in this period.", ""]
     lines = []
+    if last_looked is not None:
+        fresh = sum(1 for entry in entries if entry.new)
+        lines += [f"{fresh} new since you last looked ({last_looked.strftime('%Y-%m-%d %H:%M')} UTC).", ""]
     for entry in entries:
         when = md_text(period_label(entry.date, entry.precision))
-        new = " · **new**" if entry.new else ""
+        new = " · **new**" if entry.new and last_looked is not None else ""
         if entry.kind == "story":
             lead = entry.sources[0] if entry.sources else None
             copies = len(entry.sources)
@@ -241,7 +245,7 @@ def to_markdown(briefing: Briefing) -> str:
             for party, aliases in p.parties.items()
         )
         lines += [f"## {md_text(p.name)}", "", f"Parties: {parties}", "", "### Timeline", ""]
-        lines += _timeline_md(p.timeline)
+        lines += _timeline_md(p.timeline, p.last_looked)
         lines += ["### Open questions", ""] + _questions_md(p.questions)
         lines += ["### Watch items", ""] + _watch_md(p.watch)
     lines += ["## All watch items", ""] + _watch_md(briefing.watch)

@@ -1,8 +1,11 @@
 """Open questions: evidence for configured ones, and suggestions found in articles.
 
-Evidence: an article is evidence for a question when it matches the question's terms
-(tracking/terms.py) and, for a question that names a partnership, concerns it. Its evidence
-sentences are those that hit every term group (or, failing that, the most groups).
+Evidence: an article is evidence for a question when one of its sentences (the title counts)
+matches the question's terms (tracking/terms.py: every group hits within that sentence) and,
+for a question that names a partnership, the article concerns it. Sentence level rather than
+article level because a question is specific: "stateful" in one paragraph and "Azure" in
+another is rarely about the question. The evidence keeps up to three such sentences per
+article, in text order.
 
 Suggested questions (the heuristic): a sentence of an article that concerns a partnership is
 a candidate when it
@@ -11,7 +14,7 @@ a candidate when it
 - has 5 to 40 words (shorter ones are rhetorical fragments: "Why?", "What now?").
 Near-identical candidates (rapidfuzz token_sort_ratio >= SUGGESTION_SIMILARITY on the
 lower-cased words) are one suggestion, whose text is the earliest one's and whose sources
-are all of theirs. A suggestion the user dismissed is never suggested again, nor any
+(and partnerships) are all of theirs. A suggestion the user dismissed is never suggested again, nor any
 candidate near-identical to it; one already adopted is not suggested either. Known false
 positives: questions quoted in an interview or asked rhetorically by the writer.
 
@@ -57,7 +60,7 @@ _STOPWORDS = frozenset(
 class Suggestion:
     id: str
     text: str
-    partnership: str
+    partnerships: tuple[str, ...]     # those whose articles ask it, in config order
     sources: tuple[Source, ...]
 
 
@@ -97,29 +100,36 @@ def near_identical(a: str, b: str) -> bool:
     return fuzz.token_sort_ratio(normalise(a), normalise(b)) >= SUGGESTION_SIMILARITY
 
 
-def group_suggestions(candidates: Iterable[tuple[str, str, Source]], excluded: Sequence[str] = ()
-                      ) -> list[Suggestion]:
+def group_suggestions(candidates: Iterable[tuple[str, str, Source]], excluded: Sequence[str] = (),
+                      order: Sequence[str] = ()) -> list[Suggestion]:
     """Suggestions from (partnership, sentence, source) candidates, newest first.
 
-    `excluded` holds the texts of dismissed and adopted questions: candidates near-identical
-    to any of them are dropped.
+    A sentence found in articles of several partnerships is one suggestion naming them all,
+    in `order` (the config's order). `excluded` holds the texts of dismissed and adopted
+    questions: candidates near-identical to any of them are dropped.
     """
-    ordered = sorted(candidates, key=lambda c: (c[2].published, c[2].article_id, c[1]))
-    groups: list[tuple[str, str, list[Source]]] = []
+    ordered = sorted(candidates, key=lambda c: (c[2].published, c[2].article_id, c[1], c[0]))
+    groups: list[tuple[str, list[str], list[Source]]] = []
     normalised_excluded = [normalise(text) for text in excluded]
+    rank = {p: i for i, p in enumerate(order)}
     for partnership, sentence, source in ordered:
         norm = normalise(sentence)
         if any(fuzz.token_sort_ratio(norm, other) >= SUGGESTION_SIMILARITY for other in normalised_excluded):
             continue
-        for group_partnership, text, sources in groups:
-            if group_partnership == partnership and near_identical(text, sentence):
+        for text, partnerships, sources in groups:
+            if near_identical(text, sentence):
+                if partnership not in partnerships:
+                    partnerships.append(partnership)
                 if source not in sources:
                     sources.append(source)
                 break
         else:
-            groups.append((partnership, sentence, [source]))
-    suggestions = [Suggestion(suggestion_id(text), text, partnership, tuple(sources))
-                   for partnership, text, sources in groups]
+            groups.append((sentence, [partnership], [source]))
+    suggestions = [
+        Suggestion(suggestion_id(text), text,
+                   tuple(sorted(partnerships, key=lambda p: (rank.get(p, len(rank)), p))), tuple(sources))
+        for text, partnerships, sources in groups
+    ]
     suggestions.sort(key=lambda s: (max(src.published for src in s.sources), s.id), reverse=True)
     return suggestions
 
@@ -144,9 +154,12 @@ def terms_for(text: str) -> Terms:
     return tuple((word if word[0].isupper() and len(word) <= 7 else word[:7].lower(),) for word in chosen)
 
 
-def adopted_question(suggestion: Suggestion) -> Question:
+def adopted_question(suggestion: Suggestion, partnership: str | None = None) -> Question:
+    """The question an adopted suggestion becomes: it belongs to `partnership` when given,
+    else to the first partnership whose articles ask it."""
+    chosen = partnership or (suggestion.partnerships[0] if suggestion.partnerships else None)
     return Question(id=suggestion.id, text=suggestion.text, terms=terms_for(suggestion.text),
-                    partnership=suggestion.partnership)
+                    partnership=chosen)
 
 
 def newest_first(evidence: Iterable[Evidence]) -> list[Evidence]:

@@ -53,6 +53,13 @@ class TermMatcher:
     def groups_hit(self, text: str) -> int:
         return sum(1 for group in self.groups if group.search(text))
 
+    def full_sentences(self, sentences: Sequence[str], limit: int = 3) -> list[str]:
+        """The sentences (in text order, up to `limit`) that hit every group."""
+        if not self.groups:
+            return []
+        found = [s for s in sentences if all(group.search(s) for group in self.groups)]
+        return found[:limit]
+
     def best_sentences(self, sentences: Sequence[str], limit: int = 3) -> list[str]:
         """The sentences that show why an article matched.
 

@@ -153,6 +153,8 @@ def period_label(day: date, precision: str) -> str:
         return f"Q{(day.month - 1) // 3 + 1} {day.year}"
     if precision == "half":
         return f"{'first' if day.month == 1 else 'second'} half of {day.year}"
+    if precision == "mid-year":
+        return f"mid-{day.year}"
     if precision.endswith("-year"):
         return f"{precision.split('-')[0]} {day.year}"
     return str(day.year)
