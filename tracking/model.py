@@ -34,6 +34,35 @@ class WatchItem:
 
 @dataclass(frozen=True)
 class DedupeSettings:
-    """The [dedupe] table; the defaults are tuned in bench/dedupe_quality.py."""
+    """The [dedupe] table of config.toml: every field is a key with the same name.
 
+    The defaults are tuned in bench/dedupe_quality.py on the labelled corpora of
+    ../shared/corpus; tracking/dedupe.py explains each signal and rule.
+    """
+
+    # Articles further apart than this are never the same news.
     window_days: float = 7.0
+    # rapidfuzz ratio (0-100) of the normalised titles at which two titles are the same headline.
+    title_same: float = 90.0
+    # ... provided the title has at least this many content words ("Live updates" does not).
+    min_title_words: int = 4
+    # MinHash estimate of the Jaccard index of body shingles at which one body copies the other.
+    body_same: float = 0.4
+    # Words per body shingle.
+    shingle: int = 3
+    # Bodies shorter than this (in words) are not compared: the titles decide.
+    min_body_words: int = 40
+    # Body words (from the start) that join the title words in the content overlap.
+    lede_words: int = 150
+    # IDF-weighted cosine of title+lede words at which two full articles report the same event.
+    content_same: float = 0.12
+    # ... and the least IDF-weighted title cosine that must go with it.
+    title_floor: float = 0.0
+    # IDF-weighted title cosine at which two headlines (no bodies) report the same news.
+    title_related: float = 0.16
+    # Words found in more articles of the window than this are not used to find candidates.
+    block_max_df: int = 300
+    # At most this many candidates (those sharing the most rare words) are compared in full.
+    max_candidates: int = 40
+    # The lead is the origin unless another member's body is this many times longer.
+    lead_length_ratio: float = 2.0
