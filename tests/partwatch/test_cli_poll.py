@@ -14,6 +14,7 @@ from store.feeds import list_feeds
 from tests.partwatch.conftest import Partwatch, feeds_toml
 from tests.partwatch.site import Site
 
+Runner = Callable[[str], Partwatch]
 POLL_KEYS = {"feeds", "ok", "not_modified", "failed", "skipped", "new_articles", "updated_articles", "errors"}
 
 
@@ -25,7 +26,7 @@ def _titles(db_path: Path) -> list[str]:
         db.conn.close()
 
 
-def test_all_ok_exits_0_with_a_summary(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_all_ok_exits_0_with_a_summary(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One"), ("a2", "Two")]),
                               site.feed("/b.xml", [("b1", "Three")])))
     result = pw("poll")
@@ -34,7 +35,7 @@ def test_all_ok_exits_0_with_a_summary(site: Site, partwatch: Callable[[str], Pa
     assert _titles(pw.db) == ["One", "Three", "Two"]
 
 
-def test_some_failed_exits_1_and_names_each_failure(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_some_failed_exits_1_and_names_each_failure(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")]), site.url("/missing.xml")))
     result = pw("poll")
     assert result.exit_code == 1
@@ -43,7 +44,7 @@ def test_some_failed_exits_1_and_names_each_failure(site: Site, partwatch: Calla
     assert _titles(pw.db) == ["One"]          # the good feed is stored anyway
 
 
-def test_config_error_exits_2_with_one_line(partwatch: Callable[[str], Partwatch]) -> None:
+def test_config_error_exits_2_with_one_line(partwatch: Runner) -> None:
     pw = partwatch('[[feeds]]\nurl = "ftp://x"\n')
     result = pw("poll")
     assert result.exit_code == 2
@@ -51,7 +52,7 @@ def test_config_error_exits_2_with_one_line(partwatch: Callable[[str], Partwatch
     assert 'url "ftp://x" is not http or https; use an http:// or https:// URL' in result.stderr
 
 
-def test_json_has_the_documented_keys(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_json_has_the_documented_keys(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")]), site.url("/gone.xml")))
     result = pw("poll", "--json")
     data = json.loads(result.stdout)
@@ -60,7 +61,7 @@ def test_json_has_the_documented_keys(site: Site, partwatch: Callable[[str], Par
     assert data["errors"][0]["url"].endswith("/gone.xml") and data["errors"][0]["error"]
 
 
-def test_quiet_is_silent_unless_a_human_is_needed(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_quiet_is_silent_unless_a_human_is_needed(site: Site, partwatch: Runner) -> None:
     good = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")])))
     result = good("poll", "--quiet")
     assert (result.exit_code, result.output) == (0, "")
@@ -69,7 +70,7 @@ def test_quiet_is_silent_unless_a_human_is_needed(site: Site, partwatch: Callabl
     assert result.exit_code == 1 and result.stdout.startswith("failed: ")
 
 
-def test_repoll_is_idempotent_and_304_costs_no_parse(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_repoll_is_idempotent_and_304_costs_no_parse(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One"), ("a2", "Two")], etag='"v1"')))
     assert json.loads(pw("poll", "--json").stdout)["new_articles"] == 2
     skipped = json.loads(pw("poll", "--json").stdout)
@@ -82,7 +83,7 @@ def test_repoll_is_idempotent_and_304_costs_no_parse(site: Site, partwatch: Call
     assert _titles(pw.db) == ["One", "Two"]
 
 
-def test_updated_entry_updates_its_row(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_updated_entry_updates_its_row(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "First take")])))
     pw("poll")
     site.feed("/a.xml", [("a1", "Corrected take")])
@@ -91,7 +92,7 @@ def test_updated_entry_updates_its_row(site: Site, partwatch: Callable[[str], Pa
     assert _titles(pw.db) == ["Corrected take"]
 
 
-def test_permanent_redirect_updates_the_stored_url(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_permanent_redirect_updates_the_stored_url(site: Site, partwatch: Runner) -> None:
     new = site.feed("/new.xml", [("a1", "One")])
     site.redirect("/old.xml", new)
     pw = partwatch(feeds_toml(site.url("/old.xml")))
@@ -107,7 +108,7 @@ def test_permanent_redirect_updates_the_stored_url(site: Site, partwatch: Callab
         db.conn.close()
 
 
-def test_second_poll_exits_at_once_while_one_runs(site: Site, partwatch: Callable[[str], Partwatch]) -> None:
+def test_second_poll_exits_at_once_while_one_runs(site: Site, partwatch: Runner) -> None:
     pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")])))
     with poll_lock(pw.db):
         started = time.monotonic()

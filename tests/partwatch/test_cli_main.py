@@ -1,0 +1,54 @@
+"""The group itself: --version, --help everywhere, `python -m partwatch`, and the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from partwatch import __version__
+from partwatch.cli import main
+
+
+def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command path of the CLI, e.g. ("feeds", "add")."""
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"partwatch {__version__}"
+
+
+@pytest.mark.parametrize("path", [(), *all_commands()], ids=lambda p: " ".join(p) or "partwatch")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+    assert len(result.stdout.splitlines()) > 3
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    assert CliRunner().invoke(main, ["poll", "--bogus"]).exit_code == 2
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run([sys.executable, "-m", "partwatch", "--version"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_demo_polls_the_bundled_feeds() -> None:
+    result = CliRunner().invoke(main, ["demo", "--no-tui"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "failed" not in result.stderr
+    header, *articles = result.stdout.splitlines()
+    assert header.startswith("demo: 8 sample feeds polled")
+    assert len(articles) >= 40
+    assert all(line[:4] == "2026" for line in articles)

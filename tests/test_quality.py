@@ -1,0 +1,56 @@
+"""The quality bar as tests: ruff, mypy --strict, the import contracts, a documented CLI, and a
+cron path that never loads the UI toolkit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.partwatch.test_cli_main import all_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.fail(f"{name} is not installed in {BIN}; run `python3 dev.py test` to install the test tools")
+    return str(path)
+
+
+def test_ruff() -> None:
+    result = run(tool("ruff"), "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict() -> None:
+    result = run(tool("mypy"))          # files and strictness come from pyproject.toml
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts() -> None:
+    result = run(tool("lint-imports"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cron_path_never_imports_textual() -> None:
+    code = ("import sys, partwatch.cli, partwatch.polling, partwatch.refresh; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich.live')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = run(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    reference = readme[readme.index("## CLI reference"):]
+    missing = [" ".join(path) for path in all_commands() if f"partwatch {' '.join(path)}" not in reference]
+    assert missing == [], f"README.md's CLI reference does not mention: {missing}"
