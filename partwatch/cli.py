@@ -23,14 +23,14 @@ from partwatch.commands.poll import poll
 from partwatch.commands.questions import questions
 from partwatch.commands.tui import tui
 from partwatch.commands.watch import watch
-from partwatch.config import Config
+from partwatch.config import Config, default_config_path, default_db_path
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="config.toml to use (default: $PARTWATCH_CONFIG, else the user config folder).")
+              help=f"config.toml to use (default: $PARTWATCH_CONFIG, else {default_config_path()}).")
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Database file (default: [store] path in the config, else the user data folder).")
+              help=f"Database file (default: [store] path in the config, else {default_db_path()}).")
 @click.version_option(__version__, "--version", prog_name="partwatch", message="%(prog)s %(version)s")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> None:
