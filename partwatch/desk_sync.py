@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlite_utils
 
@@ -152,7 +152,8 @@ def _batches(db: sqlite_utils.Database, everything: bool,
 def add_question_evidence(db: sqlite_utils.Database, question: Question) -> int:
     """Collect evidence for a newly adopted question over the stored articles (of its
     partnership when it names one); returns the number of evidence sentences stored."""
-    analyzer = Analyzer((), [question], ())
+    # The ids below are already the partnership's articles: match the terms alone.
+    analyzer = Analyzer((), [replace(question, partnership=None)], ())
     if question.partnership is not None:
         ids = article_ids_for(db, question.partnership)
     else:

@@ -136,7 +136,7 @@ def group_suggestions(candidates: Iterable[tuple[str, str, Source]], excluded: S
 
 def terms_for(text: str) -> Terms:
     """Terms for an adopted suggestion (see the module docstring)."""
-    words = _WORD.findall(text)
+    words = [re.sub(r"['’]s$", "", word) for word in _WORD.findall(text)]
     seen: set[str] = set()
     names: list[str] = []
     others: list[str] = []
