@@ -146,7 +146,55 @@ CREATE TABLE watch_hits (
 CREATE INDEX watch_hits_article ON watch_hits (article_id);
 """
 
+# --- 2. stories (tracking/stories.py; written by partwatch/stories_sync.py) -------------------
+STORIES = """
+-- one row per story; id = the id of the article that founded it (stable across rebuilds)
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL,       -- the article shown for the story
+    origin_id INTEGER NOT NULL,     -- the earliest or credited article
+    title TEXT NOT NULL,            -- the lead's title, site suffix stripped
+    first_published TEXT NOT NULL,
+    last_published TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    outlets INTEGER NOT NULL,
+    contradictions INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stories_last_published ON stories (last_published, id);
+
+-- every placed article belongs to exactly one story
+CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles (story_id);
+
+-- the user's merges and splits, replayed on every rebuild: merge = must link, split = cannot link
+CREATE TABLE story_decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    article_a INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    article_b INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    made TEXT NOT NULL
+);
+CREATE INDEX story_decisions_a ON story_decisions (article_a);
+CREATE INDEX story_decisions_b ON story_decisions (article_b);
+
+-- figures that disagree between members: one row per side
+CREATE TABLE story_contradictions (
+    story_id INTEGER NOT NULL,
+    number INTEGER NOT NULL,        -- which contradiction of the story (0, 1, ...)
+    position INTEGER NOT NULL,      -- which side of it
+    kind TEXT NOT NULL,             -- money | percent | date | number
+    value TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence TEXT NOT NULL,
+    PRIMARY KEY (story_id, number, position)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, FOUNDATION),
+    (2, STORIES),
     (3, DESK),
 ]
