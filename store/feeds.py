@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 import sqlite_utils
 
 from feeds.records import FeedResult, FeedState, PollSettings
+from feeds.schedule import after_result, is_due
 from store.articles import store_articles
 from store.db import StoreError, transaction
 from store.records import Feed
@@ -175,7 +176,7 @@ def remove_feed(db: sqlite_utils.Database, url: str, now: datetime, *, purge: bo
 
 def due_feeds(db: sqlite_utils.Database, now: datetime, settings: PollSettings, *,
               force: bool = False) -> tuple[list[Feed], list[Feed]]:
-    """(due, skipped) among the active feeds, as feeds.schedule decides.
+    """(due, skipped) among the active feeds, as feeds.schedule.is_due decides.
 
     `force` polls every active feed now, whatever min_interval or a backoff says; a feed that
     answered 410 Gone or was removed stays out even then.
@@ -185,7 +186,9 @@ def due_feeds(db: sqlite_utils.Database, now: datetime, settings: PollSettings, 
     for feed in list_feeds(db):
         if feed.gone:
             skipped.append(feed)
-        elif force or _is_due(feed, now, settings):
+        elif is_due(last_polled=feed.last_polled, last_status=feed.last_status, failures=feed.failures,
+                    retry_after=None, next_due=feed.next_due, min_interval=settings.min_interval,
+                    now=now, force=force):
             due.append(feed)
         else:
             skipped.append(feed)
@@ -225,28 +228,11 @@ def _without_articles(result: FeedResult) -> FeedResult:
     return replace(result, articles=[])
 
 
-def _is_due(feed: Feed, now: datetime, settings: PollSettings) -> bool:
-    if feed.next_due is not None:
-        return feed.next_due <= now
-    return feed.last_polled is None or feed.last_polled + timedelta(seconds=settings.min_interval) <= now
-
-
-def _next_due(result: FeedResult, failures: int, now: datetime, settings: PollSettings) -> datetime | None:
-    if result.status == "gone":
-        return None
-    delay = float(settings.min_interval)
-    if failures:
-        delay = min(max(delay, 60.0) * 2 ** (failures - 1), 86_400.0)
-    if result.retry_after is not None:
-        delay = max(delay, min(result.retry_after, 86_400.0))
-    return now + timedelta(seconds=delay)
-
-
 def _record(db: sqlite_utils.Database, feed_id: int, failures: int, result: FeedResult, now: datetime,
             settings: PollSettings) -> None:
     failed = result.status == "failed"
-    failures = failures + 1 if failed else 0
-    due = _next_due(result, failures, now, settings)
+    due, failures = after_result(result.status, now=now, failures=failures,
+                                 min_interval=settings.min_interval, retry_after=result.retry_after)
     values: dict[str, Any] = {
         "last_polled": to_db(now),
         "last_status": result.status,
