@@ -35,6 +35,11 @@ _FEED_COLUMNS = """
 """
 
 
+# A feed put back after a removal starts afresh: a 410 Gone or a backoff is forgotten.
+_FRESH_START = (", gone = 0, failures = 0, next_due = NULL,"
+                " last_status = CASE WHEN last_status = 'gone' THEN NULL ELSE last_status END")
+
+
 class FeedSpec(Protocol):
     """A configured feed (partwatch.config.FeedConfig fits; store/ cannot import partwatch/)."""
 
@@ -117,8 +122,9 @@ def sync_config_feeds(db: sqlite_utils.Database, specs: Sequence[FeedSpec], now:
                 assert cursor.lastrowid is not None
                 keep.add(cursor.lastrowid)
             else:
+                fresh = _FRESH_START if found.removed is not None else ""
                 conn.execute(
-                    "UPDATE feeds SET name = ?, full_text = ?, source = 'config', removed = NULL"
+                    f"UPDATE feeds SET name = ?, full_text = ?, source = 'config', removed = NULL {fresh}"
                     " WHERE id = ?",
                     (spec.name, int(spec.full_text), found.id),
                 )
@@ -145,8 +151,8 @@ def add_feed(db: sqlite_utils.Database, url: str, now: datetime, *, name: str | 
             )
         else:
             db.conn.execute(
-                "UPDATE feeds SET source = 'user', name = COALESCE(?, name), full_text = ?, removed = NULL,"
-                " gone = 0, failures = 0, next_due = NULL WHERE id = ?",
+                "UPDATE feeds SET source = 'user', name = COALESCE(?, name), full_text = ?, removed = NULL"
+                f" {_FRESH_START} WHERE id = ?",
                 (name, int(full_text), found.id),
             )
     feed = _find(db, url)

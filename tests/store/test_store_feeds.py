@@ -102,6 +102,10 @@ def test_gone_feed_is_not_polled_even_forced(fresh_db: sqlite_utils.Database) ->
                  NOW, SETTINGS)
     due, skipped = due_feeds(fresh_db, NOW + timedelta(days=3), SETTINGS, force=True)
     assert due == [] and [f.url for f in skipped] == [feed.url]
+    remove_feed(fresh_db, feed.url, NOW)
+    add_feed(fresh_db, feed.url, NOW)                      # removing and re-adding resets it
+    due, _ = due_feeds(fresh_db, NOW + timedelta(days=3), SETTINGS)
+    assert [f.url for f in due] == [feed.url]
 
 
 def test_permanent_redirect_moves_url_and_sync_recognises_it(fresh_db: sqlite_utils.Database) -> None:
