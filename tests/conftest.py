@@ -15,10 +15,7 @@ import sqlite_utils
 
 from store.db import memory_db, open_db
 
-try:  # H1's loopback server; re-exported so every test package can ask for it by name
-    from tests.feedserver import feed_server  # noqa: F401
-except ImportError:  # pragma: no cover - only while feeds/ is being written
-    pass
+from tests.feedserver import feed_server  # noqa: F401 - re-exported: every package may ask for it
 
 
 @pytest.fixture
