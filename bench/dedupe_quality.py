@@ -60,11 +60,20 @@ def load(corpus: Path, name: str) -> list[Labelled]:
     with gzip.open(corpus / name, "rt", encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             row = json.loads(line)
-            rows.append(Labelled(
-                ArticleInput(id=number, feed=row.get("publisher") or "", url=row.get("url"),
-                             canonical_url=row.get("url"), title=row.get("title") or "",
-                             text=row.get("text") or "", published=_when(row["published"])),
-                str(row["story"])))
+            rows.append(
+                Labelled(
+                    ArticleInput(
+                        id=number,
+                        feed=row.get("publisher") or "",
+                        url=row.get("url"),
+                        canonical_url=row.get("url"),
+                        title=row.get("title") or "",
+                        text=row.get("text") or "",
+                        published=_when(row["published"]),
+                    ),
+                    str(row["story"]),
+                )
+            )
     return rows
 
 
@@ -92,8 +101,15 @@ def scores(truth: dict[int, str], found: dict[int, int]) -> dict[str, float]:
     r = tp / (tp + fn) if tp + fn else 1.0
     bp = sum(n * n / pred[c] for (_, c), n in both.items()) / len(truth)
     br = sum(n * n / gold[g] for (g, _), n in both.items()) / len(truth)
-    return {"P": p, "R": r, "F1": _f1(p, r), "bP": bp, "bR": br, "bF1": _f1(bp, br),
-            "stories": float(len(pred))}
+    return {
+        "P": p,
+        "R": r,
+        "F1": _f1(p, r),
+        "bP": bp,
+        "bR": br,
+        "bF1": _f1(bp, br),
+        "stories": float(len(pred)),
+    }
 
 
 def _f1(p: float, r: float) -> float:
@@ -101,12 +117,14 @@ def _f1(p: float, r: float) -> float:
 
 
 # -- the naive baseline ------------------------------------------------------------------------
-def naive(texts: Sequence[str], scorer: Callable[..., float], threshold: float,
-          matrix: np.ndarray | None = None) -> tuple[dict[int, int], np.ndarray]:
+def naive(
+    texts: Sequence[str], scorer: Callable[..., float], threshold: float, matrix: np.ndarray | None = None
+) -> tuple[dict[int, int], np.ndarray]:
     """All-pairs rapidfuzz similarity, then union-find over the pairs at >= threshold."""
     if matrix is None:
-        matrix = process.cdist(texts, texts, scorer=scorer, processor=utils.default_process,
-                               workers=-1, dtype=np.uint8)
+        matrix = process.cdist(
+            texts, texts, scorer=scorer, processor=utils.default_process, workers=-1, dtype=np.uint8
+        )
     parent = list(range(len(texts)))
 
     def root(i: int) -> int:
@@ -121,8 +139,9 @@ def naive(texts: Sequence[str], scorer: Callable[..., float], threshold: float,
     return {i + 1: root(i) for i in range(len(texts))}, matrix
 
 
-def best_naive(rows: Sequence[Labelled], texts: Sequence[str], scorer: Callable[..., float],
-               key: str) -> tuple[float, dict[str, float]]:
+def best_naive(
+    rows: Sequence[Labelled], texts: Sequence[str], scorer: Callable[..., float], key: str
+) -> tuple[float, dict[str, float]]:
     truth = {r.article.id: r.story for r in rows}
     matrix = None
     best: tuple[float, float, dict[str, float]] | None = None
@@ -137,8 +156,10 @@ def best_naive(rows: Sequence[Labelled], texts: Sequence[str], scorer: Callable[
 
 # -- reporting ---------------------------------------------------------------------------------
 def line(label: str, s: dict[str, float]) -> str:
-    return (f"{label:<34} {s['P']:5.3f} {s['R']:5.3f} {s['F1']:5.3f}   {s['bP']:5.3f} {s['bR']:5.3f} "
-            f"{s['bF1']:5.3f}  {int(s['stories']):5d}")
+    return (
+        f"{label:<34} {s['P']:5.3f} {s['R']:5.3f} {s['F1']:5.3f}   {s['bP']:5.3f} {s['bR']:5.3f} "
+        f"{s['bF1']:5.3f}  {int(s['stories']):5d}"
+    )
 
 
 HEADER = f"{'method':<34} {'P':>5} {'R':>5} {'F1':>5}   {'bP':>5} {'bR':>5} {'bF1':>5}  {'found':>5}"
@@ -164,8 +185,10 @@ def worst(rows: Sequence[Labelled], found: dict[int, int], settings: DedupeSetti
         (main, _), *others = labels.most_common()
         stray = next(a for a in members if by_id[a].story != main)
         anchor = next(a for a in members if by_id[a].story == main)
-        print(f"  - {len(members)} articles, {len(labels)} labels; e.g.\n"
-              f"      [{main[:12]}] {_t(by_id[anchor])}\n      [{by_id[stray].story[:12]}] {_t(by_id[stray])}")
+        print(
+            f"  - {len(members)} articles, {len(labels)} labels; e.g.\n"
+            f"      [{main[:12]}] {_t(by_id[anchor])}\n      [{by_id[stray].story[:12]}] {_t(by_id[stray])}"
+        )
     splits = []
     for label, members in gold_members.items():
         parts = Counter(found[a] for a in members)
@@ -178,8 +201,10 @@ def worst(rows: Sequence[Labelled], found: dict[int, int], settings: DedupeSetti
         (big, _), (second, _) = parts.most_common(2)
         a = next(m for m in members if found[m] == big)
         b = next(m for m in members if found[m] == second)
-        print(f"  - [{label[:24]}] {len(members)} articles in {len(parts)} stories; e.g.\n"
-              f"      {_t(by_id[a])}\n      {_t(by_id[b])}")
+        print(
+            f"  - [{label[:24]}] {len(members)} articles in {len(parts)} stories; e.g.\n"
+            f"      {_t(by_id[a])}\n      {_t(by_id[b])}"
+        )
 
 
 def _t(row: Labelled) -> str:
@@ -187,9 +212,18 @@ def _t(row: Labelled) -> str:
     return f"{day} {row.article.feed[:18]!r}: {row.article.title[:90]}"
 
 
-def run_set(name: str, rows: list[Labelled], settings: DedupeSettings, curve_field: str,
-            curve: Sequence[float], naive_texts: Sequence[str], naive_scorer: Callable[..., float],
-            naive_label: str, naive_key: str, show_worst: bool) -> dict[str, float]:
+def run_set(
+    name: str,
+    rows: list[Labelled],
+    settings: DedupeSettings,
+    curve_field: str,
+    curve: Sequence[float],
+    naive_texts: Sequence[str],
+    naive_scorer: Callable[..., float],
+    naive_label: str,
+    naive_key: str,
+    show_worst: bool,
+) -> dict[str, float]:
     truth = {r.article.id: r.story for r in rows}
     print(f"\n== {name}: {len(rows)} articles, {len(set(truth.values()))} labelled stories")
     print(HEADER)
@@ -221,7 +255,9 @@ def parse_overrides(pairs: Sequence[str]) -> DedupeSettings:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--set", choices=["uci", "giveme", "all"], default="all")
     parser.add_argument("--no-worst", action="store_true", help="skip the lists of worst errors")
@@ -232,26 +268,46 @@ def main() -> None:
     if args.set in ("uci", "all"):
         rows = load(args.corpus, UCI)
         results["uci"] = run_set(
-            "UCI News Aggregator (headlines)", rows, settings, "title_related",
+            "UCI News Aggregator (headlines)",
+            rows,
+            settings,
+            "title_related",
             [0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3],
-            [r.article.title for r in rows], fuzz.ratio, "fuzz.ratio(title)", "F1", not args.no_worst)
+            [r.article.title for r in rows],
+            fuzz.ratio,
+            "fuzz.ratio(title)",
+            "F1",
+            not args.no_worst,
+        )
     if args.set in ("giveme", "all"):
         rows = load(args.corpus, GIVEME)
         results["giveme"] = run_set(
-            "Giveme5W1H news_cluster (full text)", rows, settings, "content_same",
+            "Giveme5W1H news_cluster (full text)",
+            rows,
+            settings,
+            "content_same",
             [0.06, 0.08, 0.1, 0.12, 0.14, 0.17, 0.2],
-            [f"{r.article.title} {r.article.text}" for r in rows], fuzz.token_set_ratio,
-            "token_set_ratio(title+text)", "bF1", not args.no_worst)
+            [f"{r.article.title} {r.article.text}" for r in rows],
+            fuzz.token_set_ratio,
+            "token_set_ratio(title+text)",
+            "bF1",
+            not args.no_worst,
+        )
     print("\n== targets")
     if "uci" in results:
         s = results["uci"]
         ok = s["F1"] >= 0.70 and s["P"] >= 0.85
-        print(f"UCI pairwise F1 {s['F1']:.3f} (>= 0.70) at P {s['P']:.3f} (>= 0.85): {'met' if ok else 'NOT met'}")
+        print(
+            f"UCI pairwise F1 {s['F1']:.3f} (>= 0.70) at P {s['P']:.3f} (>= 0.85): "
+            f"{'met' if ok else 'NOT met'}"
+        )
     if "giveme" in results:
         s = results["giveme"]
         ok = s["bF1"] >= 0.85 and s["bP"] >= 0.95
-        print(f"Giveme5W1H B-cubed F1 {s['bF1']:.3f} (>= 0.85) at bP {s['bP']:.3f} (>= 0.95): "
-              f"{'met' if ok else 'NOT met'}")
+        print(
+            f"Giveme5W1H B-cubed F1 {s['bF1']:.3f} (>= 0.85) at bP {s['bP']:.3f} (>= 0.95): "
+            f"{'met' if ok else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from partwatch.commands.export import export
 from partwatch.commands.feeds import feeds
 from partwatch.commands.poll import poll
 from partwatch.commands.questions import questions
+from partwatch.commands.stories import stories
 from partwatch.commands.tui import tui
 from partwatch.commands.watch import watch
 from partwatch.config import Config, default_config_path, default_db_path
@@ -59,3 +60,4 @@ main.add_command(tui)
 main.add_command(questions)
 main.add_command(watch)
 main.add_command(export)
+main.add_command(stories)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from partwatch import desk_sync
+from partwatch import desk_sync, stories_sync
 from partwatch.config import Config
 
 
@@ -28,11 +28,13 @@ class RefreshReport:
     changed: int = 0
     alerts: list[str] = field(default_factory=list)
     desk: desk_sync.DeskReport | None = None
+    stories: stories_sync.StoriesReport | None = None
 
 
 def after_poll(db: sqlite_utils.Database, config: Config, changed_ids: Sequence[int]) -> RefreshReport:
     """Bring everything derived from articles up to date with `changed_ids` (new and updated)."""
     report = RefreshReport(changed=len(changed_ids))
+    report.stories = stories_sync.place(db, config, changed_ids)
     report.desk = desk_sync.refresh(db, config, changed_ids)
     report.alerts += [hit.line() for hit in report.desk.new_hits]
     return report

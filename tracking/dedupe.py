@@ -35,7 +35,7 @@ Decision, in this order:
 3. a member whose title fuzz >= `title_same`, both titles >= `min_title_words` words: this story;
 4. a member whose body copy >= `body_same`: this story;
 5. the article has a body and the story has members with bodies: this story when the
-   centroid cosine over title+slug+lede words >= `content_same` (default 0.12). Two
+   centroid cosine over title+slug+lede words >= `content_same` (default 0.17). Two
    different stories about the same parties share the parties' names, which weigh little,
    and not much else: they stay apart unless their bodies report the same things.
 6. otherwise (headline-only feeds): this story when the centroid cosine over title and slug
@@ -52,6 +52,7 @@ Known false positives: a rewrite that keeps the title but reports a different ev
 one event that share no rare word in title, slug or lede; events covered with pauses longer
 than the window (Giveme5W1H labels some events across months).
 """
+
 from __future__ import annotations
 
 import re
@@ -92,16 +93,16 @@ class Features:
 
     id: int
     feed: str
-    published: float                   # POSIX seconds, UTC
+    published: float  # POSIX seconds, UTC
     url_key: str | None
-    title: str                         # cleaned, suffix stripped: what the story list shows
-    key: str                           # comparison key for rapidfuzz
-    title_words: int                   # content words in the title
-    head_words: frozenset[str]         # content words of the title and the URL slug
-    words: frozenset[str]              # head_words, plus the lede's when there is a body
+    title: str  # cleaned, suffix stripped: what the story list shows
+    key: str  # comparison key for rapidfuzz
+    title_words: int  # content words in the title
+    head_words: frozenset[str]  # content words of the title and the URL slug
+    words: frozenset[str]  # head_words, plus the lede's when there is a body
     has_body: bool
     body_words: int
-    minhash: np.ndarray | None         # MinHash hash values of the body shingles
+    minhash: np.ndarray | None  # MinHash hash values of the body shingles
 
 
 def url_key(url: str | None) -> str | None:
@@ -130,7 +131,7 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
     if has_body:
         topic.update(tokens(" ".join(body_tokens[: settings.lede_words])))
         k = max(1, settings.shingle)
-        grams = {" ".join(body_tokens[i:i + k]).encode() for i in range(max(1, len(body_tokens) - k + 1))}
+        grams = {" ".join(body_tokens[i : i + k]).encode() for i in range(max(1, len(body_tokens) - k + 1))}
         sketch = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME)
         sketch.update_batch(list(grams))
         minhash = sketch.hashvalues

@@ -55,7 +55,7 @@ class DedupeSettings:
     # Body words (from the start) that join the title words in the content overlap.
     lede_words: int = 150
     # IDF-weighted cosine of title+lede words at which two full articles report the same event.
-    content_same: float = 0.12
+    content_same: float = 0.17
     # ... and the least IDF-weighted title cosine that must go with it.
     title_floor: float = 0.0
     # IDF-weighted title cosine at which two headlines (no bodies) report the same news.

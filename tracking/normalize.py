@@ -35,33 +35,59 @@ import html
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u0060": "'",
-    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
-})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u0060": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2039": "'",
+        "\u203a": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\ufe58": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+    }
+)
 # The dashes that are folded above; suffix separators are looked for before folding them away.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
 _SEPARATORS = (" - ", " | ", " \u2013 ", " \u2014 ", " :: ", " \u00b7 ")
 _NAME_SEPARATORS = (" - ", " | ")
 _CONNECTORS = frozenset({"of", "the", "and", "&", "de", "for", "on", "at", "in", "a", "la", "le", "y"})
-_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|co|io|news|tv|info|ai|de|fr|uk|in|au|ca|eu)$",
-                     re.IGNORECASE)
+_DOMAIN = re.compile(
+    r"^[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|co|io|news|tv|info|ai|de|fr|uk|in|au|ca|eu)$", re.IGNORECASE
+)
 _NAME_TAIL = re.compile(r"\.(com|org|net|co\.uk|io|news)$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+(?:['.][^\W_]+)*", re.UNICODE)
 
 # Short function words that say nothing about which news a headline reports.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about after again against all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers him his how i if in into is it its itself just me more most my new no nor not
 now of off on once only or other our out over own same says say said she should so some such than
 that the their them then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours amid via vs
-""".split())
+""".split()
+)
 
 
 def clean_text(text: str) -> str:
@@ -113,7 +139,7 @@ def strip_site_suffix(title: str, outlet: str | None = None) -> str:
             at = title.rfind(sep)
             if at <= 0:
                 continue
-            suffix = title[at + len(sep):].strip()
+            suffix = title[at + len(sep) :].strip()
             head = title[:at].strip()
             folded = _fold(suffix).casefold()
             if folded in forms or _NAME_TAIL.sub("", folded) in forms:
@@ -164,13 +190,16 @@ def slug_words(url: str | None) -> list[str]:
     if not url:
         return []
     at = url.find("://")
-    path = url[at + 3:] if at >= 0 else url
+    path = url[at + 3 :] if at >= 0 else url
     path = path.split("?", 1)[0].split("#", 1)[0]
     slash = path.find("/")
     if slash < 0:
         return []
-    words = [w for w in tokens(re.sub(r"[-_/.+]", " ", path[slash:]))
-             if len(w) > 2 and not w.isdigit() and w not in _SLUG_NOISE]
+    words = [
+        w
+        for w in tokens(re.sub(r"[-_/.+]", " ", path[slash:]))
+        if len(w) > 2 and not w.isdigit() and w not in _SLUG_NOISE
+    ]
     return words if len(words) >= 3 else []
 
 

@@ -31,12 +31,17 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from datasketch import MinHash, MinHashLSH
 
-from tracking.dedupe import NUM_PERM, Features, pair_score
+from tracking.contradictions import Contradiction, Source, find
+from tracking.dedupe import NUM_PERM, ArticleInput, Features, pair_score
 from tracking.model import DedupeSettings
+from tracking.normalize import display_title
+from tracking.origin import Member, lead, origin
 
 BLOCKING_LEDE = 8
 
@@ -148,7 +153,7 @@ class StoryIndex:
 
     def candidate_stories(self, feat: Features) -> list[int]:
         s = self.settings
-        shared: Counter[int] = Counter()
+        shared: dict[int, float] = defaultdict(float)
         for word in self._blocking_words(feat):
             if self._df.get(word, 0) > s.block_max_df:
                 continue
@@ -157,7 +162,8 @@ class StoryIndex:
                 w = self.weight(word)
                 for story in posting:
                     shared[story] += w
-        return [story for story, _ in shared.most_common(s.max_candidates)]
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        return [story for story, _ in ranked[: s.max_candidates]]
 
     def candidate_copies(self, feat: Features) -> list[int]:
         found: set[int] = set(self._by_key.get(feat.key, ()))
@@ -220,13 +226,17 @@ class StoryIndex:
         for feat in feats:
             self.place(feat)
 
-    def assign(self, feat: Features, story: int) -> None:
-        """Load a placement decided earlier (from the store) without matching."""
+    def assign(self, feat: Features, story: int, centroid_only: bool = False) -> None:
+        """Load a placement decided earlier (from the store) without matching. Load in
+        published order; `centroid_only` for members older than the window, which count in
+        their story's centroid but are no longer candidates themselves."""
         if feat.id in self.story_of:
             return
-        self._evict(feat.published)
-        self._add(feat)
+        if not centroid_only:
+            self._evict(feat.published)
+            self._add(feat)
         if story not in self._stories:
+            self._closed.pop(story, None)
             self._stories[story] = _Story((feat.published, story))
             heapq.heappush(self._expiry, (feat.published, story))
         self._join(story, feat)
@@ -323,3 +333,40 @@ class StoryIndex:
         if state.founded[0] == math.inf:
             state.founded = (-math.inf, story)
         self._stories[story] = state
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """What the story list shows of one story, computed from all its members."""
+
+    id: int
+    member_ids: tuple[int, ...]  # in published order
+    origin_id: int
+    lead_id: int
+    title: str
+    first_published: datetime
+    last_published: datetime
+    outlets: int
+    contradictions: tuple[Contradiction, ...]
+
+
+def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSettings) -> StorySummary:
+    """Origin, lead, dates, outlets and contradictions of a story (tracking/origin.py,
+    tracking/contradictions.py say how)."""
+    ordered = sorted(members, key=lambda m: (m.published, m.id))
+    people = [Member(m.id, m.feed, m.title, m.text, m.published, len(m.text.split())) for m in ordered]
+    source = origin(people)
+    shown = lead(people, source, settings.lead_length_ratio)
+    shown_article = next(m for m in ordered if m.id == shown.id)
+    found = find([Source(m.id, m.feed, m.url, m.title, m.text, m.published) for m in ordered])
+    return StorySummary(
+        id=story_id,
+        member_ids=tuple(m.id for m in ordered),
+        origin_id=source.id,
+        lead_id=shown.id,
+        title=display_title(shown_article.title, shown_article.feed),
+        first_published=ordered[0].published,
+        last_published=ordered[-1].published,
+        outlets=len({m.feed for m in ordered}),
+        contradictions=tuple(found),
+    )

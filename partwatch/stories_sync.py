@@ -1,0 +1,230 @@
+"""Keeping the stored stories in step with the articles: incremental placement after each
+poll, a full rebuild, and the user's merges and splits.
+
+Incremental placement (`place`) loads the window the new articles need and nothing more: the
+articles published from `window_days` before the earliest new one (they seed the word weights
+and are the candidates), plus the older members of the stories those belong to (they count in
+the centroids). The new articles are then placed in published order, exactly as a rebuild
+would place them, so `rebuild` gives the same stories as polls that arrive in published order.
+Measured (bench/dedupe_speed.py): loading the window costs about as much as placing into it,
+so the index is rebuilt per poll rather than persisted.
+
+An article that is already placed keeps its story when it changes (a re-polled, updated
+entry must not split from its story); its story's origin, lead and contradictions are
+recomputed. When the [dedupe] settings change, the next placement rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlite_utils
+
+from partwatch.config import Config
+from store import stories as store
+from store.articles import get_articles
+from store.db import transaction
+from store.records import Article
+from store.timefmt import now
+from tracking.dedupe import ArticleInput, features
+from tracking.model import DedupeSettings
+from tracking.stories import StoryIndex, StorySummary, summarise
+
+SETTINGS_KEY = "stories.settings"
+
+
+@dataclass
+class StoriesReport:
+    placed: int = 0
+    new_stories: int = 0
+    updated_stories: int = 0
+    rebuilt: bool = False
+
+
+class StoryCommandError(Exception):
+    """A merge or split that cannot be done (unknown id); one line for the user."""
+
+
+def as_input(article: Article) -> ArticleInput:
+    return ArticleInput(
+        id=article.id,
+        feed=article.feed,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        title=article.title,
+        text=article.text,
+        published=article.published,
+    )
+
+
+def _settings_stamp(settings: DedupeSettings) -> str:
+    return json.dumps(dataclasses.asdict(settings), sort_keys=True)
+
+
+def _new_index(db: sqlite_utils.Database, settings: DedupeSettings) -> StoryIndex:
+    index = StoryIndex(settings)
+    for decision in store.decisions(db):
+        if decision.kind == "merge":
+            index.must_link(decision.article_a, decision.article_b)
+        else:
+            index.cannot_link(decision.article_a, decision.article_b)
+    return index
+
+
+def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int]) -> StoriesReport:
+    """Place new articles into stories and refresh the stories of changed ones."""
+    settings = config.dedupe
+    if store.get_meta(db, SETTINGS_KEY) != _settings_stamp(settings):
+        return rebuild(db, config)
+    report = StoriesReport()
+    if not article_ids:
+        return report
+    articles = sorted(get_articles(db, article_ids), key=lambda a: (a.published, a.id))
+    known = store.story_of(db, [a.id for a in articles])
+    touched = {known[a.id] for a in articles if a.id in known}
+    fresh = [a for a in articles if a.id not in known]
+    with transaction(db):
+        if fresh:
+            index = _new_index(db, settings)
+            window = timedelta(days=settings.window_days)
+            start = fresh[0].published - window
+            loaded = store.articles_between(db, start)
+            stories_seen = {story for _, story in loaded if story is not None}
+            older = _older_members(db, stories_seen, {a.id for a, _ in loaded})
+            for article in older:
+                index.assign(features(as_input(article[0]), settings), article[1], centroid_only=True)
+            before: dict[int, int] = {a.id: s for a, s in older}
+            pending = {a.id for a in fresh}
+            # Interleave stored and new articles in published order, as a rebuild would.
+            merged = sorted(
+                [(a, s) for a, s in loaded if a.id not in pending] + [(a, None) for a in fresh],
+                key=lambda pair: (pair[0].published, pair[0].id),
+            )
+            for article, story in merged:
+                feat = features(as_input(article), settings)
+                if story is not None:
+                    index.assign(feat, story)
+                    before[article.id] = story
+                else:
+                    index.place(feat)
+            changes = [(a, s) for a, s in index.story_of.items() if before.get(a) != s]
+            store.set_story(db, changes)
+            touched |= {s for _, s in changes} | {before[a] for a, _ in changes if a in before}
+            report.placed = len(fresh)
+            report.new_stories = len({index.story_of[a.id] for a in fresh} - set(before.values()))
+        report.updated_stories = _refresh_stories(db, settings, touched)
+    return report
+
+
+def _older_members(
+    db: sqlite_utils.Database, stories: Iterable[int], loaded: set[int]
+) -> list[tuple[Article, int]]:
+    """Members of `stories` published before the loaded window, in published order."""
+    members = store.members_of(db, stories)
+    ids = [a for story_members in members.values() for a in story_members if a not in loaded]
+    story = {a: s for s, story_members in members.items() for a in story_members}
+    return sorted(((a, story[a.id]) for a in get_articles(db, ids)), key=lambda p: (p[0].published, p[0].id))
+
+
+def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
+    """Recompute every story from scratch, placing all articles in published order; the manual
+    merges and splits are replayed as they are placed."""
+    settings = config.dedupe
+    index = _new_index(db, settings)
+    count = 0
+    for article in store.iter_all_articles(db):
+        index.place(features(as_input(article), settings))
+        count += 1
+    with transaction(db):
+        store.clear(db)
+        store.set_story(db, index.story_of.items())
+        stories = {s for s in index.story_of.values()}
+        _refresh_stories(db, settings, stories)
+        store.set_meta(db, SETTINGS_KEY, _settings_stamp(settings))
+    return StoriesReport(placed=count, new_stories=len(stories), updated_stories=len(stories), rebuilt=True)
+
+
+def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_ids: Iterable[int]) -> int:
+    """Recompute origin, lead, dates, outlets and contradictions of these stories; a story left
+    without members is deleted."""
+    wanted = sorted(set(story_ids))
+    members = store.members_of(db, wanted)
+    store.delete_stories(db, [s for s in wanted if s not in members])
+    for start in range(0, len(wanted), 200):
+        chunk = [s for s in wanted[start : start + 200] if s in members]
+        articles = {a.id: a for a in get_articles(db, [m for s in chunk for m in members[s]])}
+        for story_id in chunk:
+            summary = summarise(
+                story_id, [as_input(articles[m]) for m in members[story_id] if m in articles], settings
+            )
+            _write(db, summary)
+    return len(wanted)
+
+
+def _write(db: sqlite_utils.Database, summary: StorySummary) -> None:
+    sides = [
+        store.ContradictionSide(
+            summary.id, number, position, c.kind, side.value, side.article_id, side.sentence
+        )
+        for number, c in enumerate(summary.contradictions)
+        for position, side in enumerate(c.values)
+    ]
+    store.write_story(
+        db,
+        store.StoryRow(
+            id=summary.id,
+            lead_id=summary.lead_id,
+            origin_id=summary.origin_id,
+            title=summary.title,
+            first_published=summary.first_published,
+            last_published=summary.last_published,
+            articles=len(summary.member_ids),
+            outlets=summary.outlets,
+            contradictions=len(summary.contradictions),
+        ),
+        sides,
+    )
+
+
+# -- the user's decisions ----------------------------------------------------------------------
+def merge(db: sqlite_utils.Database, config: Config, story_a: int, story_b: int) -> int:
+    """Merge two stories (ids as listed); return the id of the merged story."""
+    if story_a == story_b:
+        raise StoryCommandError(f"story {story_a}: a story cannot be merged with itself")
+    with transaction(db):
+        members = store.members_of(db, [story_a, story_b])
+        for story in (story_a, story_b):
+            if story not in members:
+                raise StoryCommandError(f"story {story}: no such story (see `partwatch stories`)")
+        articles = {a.id: a for a in get_articles(db, members[story_a] + members[story_b])}
+        first = {s: min((articles[m].published, m) for m in members[s]) for s in (story_a, story_b)}
+        keep, gone = (story_a, story_b) if first[story_a] <= first[story_b] else (story_b, story_a)
+        store.drop_splits_between(db, members[keep], members[gone])
+        store.add_decisions(db, "merge", [(keep, gone)], now())
+        store.set_story(db, [(m, keep) for m in members[gone]])
+        _refresh_stories(db, config.dedupe, [keep, gone])
+    return keep
+
+
+def split(db: sqlite_utils.Database, config: Config, article_id: int) -> int:
+    """Split an article out of its story into a story of its own; return the new story's id."""
+    with transaction(db):
+        story = store.story_of(db, [article_id]).get(article_id)
+        if story is None:
+            raise StoryCommandError(
+                f"article {article_id}: no such placed article (see `partwatch stories --json`)"
+            )
+        others = [m for m in store.members_of(db, [story])[story] if m != article_id]
+        if not others:
+            raise StoryCommandError(f"article {article_id}: already alone in its story")
+        store.drop_merges_of(db, article_id)
+        store.add_decisions(db, "split", [(article_id, m) for m in others], now())
+        # Story ids are founding articles: the rest keeps the id unless the article founded it.
+        rest = story if story != article_id else others[0]
+        store.set_story(db, [(article_id, article_id)] + [(m, rest) for m in others])
+        _refresh_stories(db, config.dedupe, {story, rest, article_id})
+    return article_id
