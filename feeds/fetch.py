@@ -120,8 +120,15 @@ async def _fetch(
     new_url: str | None = None
     still_permanent = True
     for hop in range(settings.max_redirects + 1):
-        request = client.build_request("GET", url, headers=headers)
-        response = await client.send(request, stream=True)
+        try:
+            request = client.build_request("GET", url, headers=headers)
+        except httpx.InvalidURL:
+            raise _Refused(f"invalid URL: {one_line(url)[:200]}") from None
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.InvalidURL:
+            # httpx builds the next request of any redirect even when not following it.
+            raise _Refused("redirect target is not a valid http or https URL") from None
         try:
             status = response.status_code
             location = response.headers.get("location")
@@ -371,6 +378,11 @@ def describe_http_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "timed out waiting for the server"
     if isinstance(exc, httpx.ConnectError):
+        root = _root_cause(exc)
+        if isinstance(root, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(root, OSError) and root.strerror:
+            text = one_line(root.strerror)
         lowered = text.lower()
         if any(marker in lowered for marker in _DNS_MARKERS):
             return "DNS lookup failed: host not found"
@@ -386,6 +398,17 @@ def describe_http_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return f"connection error: {text or 'connection reset'}"[:200]
     return f"{type(exc).__name__}: {text}"[:200]
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = 0
+    while seen < 10:
+        nxt = exc.__cause__ or exc.__context__
+        if nxt is None:
+            return exc
+        exc = nxt
+        seen += 1
+    return exc
 
 
 def describe_os_error(exc: BaseException) -> str:

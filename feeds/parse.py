@@ -167,10 +167,13 @@ class _Articles:
         self.articles: list[ParsedArticle] = []
         self._by_guid: dict[str, str] = {}
 
-    def add_feedparser_entry(self, entry: Mapping[str, Any]) -> None:
+    def add_feedparser_entry(self, entry: dict[str, Any]) -> None:
+        # dict.get, not FeedParserDict.get: its key aliasing is slow and warns about
+        # updated/published fallbacks we handle here explicitly.
+        get = dict.get
         body = _best_content(entry)
-        date_raw = entry.get("published") or entry.get("updated") or ""
-        parsed_date = entry.get("published_parsed") or entry.get("updated_parsed")
+        date_raw = get(entry, "published") or get(entry, "updated") or ""
+        parsed_date = get(entry, "published_parsed") or get(entry, "updated_parsed")
         published = None
         if parsed_date is not None:
             try:
@@ -178,11 +181,11 @@ class _Articles:
             except (OverflowError, ValueError, OSError, TypeError):
                 published = None
         self._add(
-            guid=_str(entry.get("id")),
-            link=_str(entry.get("link")),
-            title_raw=_str(entry.get("title")),
+            guid=_str(get(entry, "id")),
+            link=_str(get(entry, "link")),
+            title_raw=_str(get(entry, "title")),
             body_raw=body,
-            author_raw=_str(entry.get("author")),
+            author_raw=_str(get(entry, "author")),
             published=published,
             date_raw=_str(date_raw),
         )
@@ -252,14 +255,14 @@ class _Articles:
         )
 
 
-def _best_content(entry: Mapping[str, Any]) -> str:
+def _best_content(entry: dict[str, Any]) -> str:
     """The fullest body the entry offers: the longest `content` value, else the summary."""
     best = ""
-    for item in entry.get("content") or []:
-        value = item.get("value") if isinstance(item, Mapping) else None
+    for item in dict.get(entry, "content") or []:
+        value = dict.get(item, "value") if isinstance(item, dict) else None
         if isinstance(value, str) and len(value) > len(best):
             best = value
-    return best or _str(entry.get("summary"))
+    return best or _str(dict.get(entry, "summary"))
 
 
 def _derive_title(text: str) -> str:
