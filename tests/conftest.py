@@ -14,7 +14,6 @@ import pytest
 import sqlite_utils
 
 from store.db import memory_db, open_db
-
 from tests.feedserver import feed_server  # noqa: F401 - re-exported: every package may ask for it
 
 
