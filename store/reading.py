@@ -90,7 +90,8 @@ def article_lines(db: sqlite_utils.Database, ids: list[int]) -> list[ArticleLine
 def counts(db: sqlite_utils.Database, partnership: str | None = None) -> Counts:
     feeds = int(db.execute("SELECT count(*) FROM feeds").fetchone()[0])
     if partnership is None:
-        row = db.execute("SELECT count(*), count(*) - count(read_at) FROM articles").fetchone()
+        row = (db.execute("SELECT count(*) FROM articles").fetchone()[0],
+               db.execute("SELECT count(*) FROM articles WHERE read_at IS NULL").fetchone()[0])
     elif _has_table(db, "article_partnerships"):
         row = db.execute(
             "SELECT count(*), count(*) - count(a.read_at) FROM articles a "

@@ -26,16 +26,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Label,
@@ -54,13 +56,16 @@ from tui.commands import PartwatchCommands
 from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
 from tui.services import Clock, DeskConfig, ExportService, PollService, PollSummary, utc_now
 from tui.text import clean_line, minute, sparkline
+from tui.widgets.keybar import KeyBar
 from tui.widgets.lazylist import LazyList, Row
 
 VIEWS = ("timeline", "stories", "questions", "watch", "feeds", "articles", "search")
 VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Questions", "watch": "Watch",
                "feeds": "Feeds", "articles": "Articles", "search": "Search"}
 CHANGE_POLL_SECONDS = 2.5
-ALL = ""                                  # the picker's option id for "all partnerships"
+PREVIEW_DELAY = 0.12
+ALL = ""
+W = TypeVar("W", bound=Widget)                                  # the picker's option id for "all partnerships"
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,8 @@ class PartwatchApp(App[None]):
         self.clock: Clock = clock or utc_now
         self.keymap = keymap or {}
         self.change_poll_seconds = change_poll_seconds
+        # A desk, not a show: no sliding underlines (every view switch would cost 0.3 s of frames).
+        self.animation_level = "none"
         self.partnership: str | None = None
         self.dashboard: Dashboard | None = None
         self.reader_url: str | None = None
@@ -174,6 +181,7 @@ class PartwatchApp(App[None]):
         self._watch_db: Any = None
         self._known_version: int | None = None
         self._previous_view = "timeline"
+        self._preview_timer: Timer | None = None
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -185,6 +193,10 @@ class PartwatchApp(App[None]):
         return db
 
     # ---- layout ---------------------------------------------------------------------------
+    def _q(self, selector: str, expect: type[W] = Widget) -> W:  # type: ignore[assignment]
+        """A widget of the dashboard (App.query_one would search whichever screen is on top)."""
+        return self.screen_stack[0].query_one(selector, expect)
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="body"):
@@ -221,27 +233,30 @@ class PartwatchApp(App[None]):
         with Horizontal(id="poll-bar"):
             yield Label("Polling feeds…", id="poll-label")
             yield ProgressBar(id="poll-progress", show_eta=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.query_one("#reader").border_title = "Reader"
-        self.query_one("#sidebar").border_title = "Partnerships"
-        self.query_one("#first-run", Static).update(views.first_run_text())
+        self._q("#reader").border_title = "Reader"
+        self._q("#sidebar").border_title = "Partnerships"
+        self._q("#first-run", Static).update(views.first_run_text())
         self._set_loaders()
         self.load_dashboard()
-        self.query_one("#timeline-list", LazyList).focus()
+        self._q("#timeline-list", LazyList).focus()
         if self.change_poll_seconds:
             self.set_interval(self.change_poll_seconds, self.check_for_changes)
 
     # ---- lists ----------------------------------------------------------------------------
     def list_for(self, view: str) -> LazyList:
-        return self.query_one(f"#{view}-list", LazyList)
+        return self._q(f"#{view}-list", LazyList)
 
     @property
     def view(self) -> str:
-        return self.query_one("#views", TabbedContent).active or "timeline"
+        try:
+            return self._q("#views", TabbedContent).active or "timeline"
+        except NoMatches:
+            return "timeline"
 
     @property
     def current_list(self) -> LazyList:
@@ -255,7 +270,7 @@ class PartwatchApp(App[None]):
         self.list_for("watch").set_loader(views.watch_loader(pid, self.config))
         self.list_for("feeds").reload(keep_selection=True)
         self.list_for("articles").set_loader(views.articles_loader(pid))
-        self._search_changed(self.query_one("#search-input", Input).value)
+        self._search_changed(self._q("#search-input", Input).value)
 
     def reload_all(self) -> None:
         for view in VIEWS:
@@ -284,7 +299,7 @@ class PartwatchApp(App[None]):
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = self.dashboard = message.dashboard
         self.set_class(board.empty, "-empty")
-        picker = self.query_one("#partnerships", OptionList)
+        picker = self._q("#partnerships", OptionList)
         highlighted = picker.highlighted
         picker.clear_options()
         spark_days = 30 if self.size.width >= 100 else 22
@@ -318,7 +333,7 @@ class PartwatchApp(App[None]):
         board = self.dashboard
         if board is None:
             return
-        tabs = self.query_one("#views", TabbedContent)
+        tabs = self._q("#views", TabbedContent)
         summary = next((s for s in board.partnerships if (s.id or None) == self.partnership), None)
         labels = dict(VIEW_TITLES)
         if summary is not None and summary.id:
@@ -356,17 +371,17 @@ class PartwatchApp(App[None]):
             return
         ids = [s.id or None for s in board.partnerships]
         index = (ids.index(self.partnership) + step) % len(ids) if self.partnership in ids else 0
-        self.query_one("#partnerships", OptionList).highlighted = index
+        self._q("#partnerships", OptionList).highlighted = index
         self.focus_partnership(ids[index])
 
     # ---- views ----------------------------------------------------------------------------
     def action_show_view(self, view: str) -> None:
-        tabs = self.query_one("#views", TabbedContent)
+        tabs = self._q("#views", TabbedContent)
         if view != "search" and tabs.active != "search":
             self._previous_view = view
         tabs.active = view
         if view == "search":
-            self.query_one("#search-input", Input).focus()
+            self._q("#search-input", Input).focus()
         else:
             self.list_for(view).focus()
 
@@ -414,7 +429,11 @@ class PartwatchApp(App[None]):
             self.preview(event.row)
 
     def preview(self, row: Row) -> None:
-        self._load_reader(row, open_article=False)
+        """Show the row in the reader once the cursor rests: holding a key down moves the cursor
+        at key-repeat speed without re-laying out the reader for every row passed."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_reader(row, open_article=False))
 
     @on(LazyList.Selected)
     def _selected(self, event: LazyList.Selected) -> None:
@@ -437,8 +456,8 @@ class PartwatchApp(App[None]):
         self.post_message(ReaderLoaded(text, url, opened))
 
     def on_reader_loaded(self, message: ReaderLoaded) -> None:
-        self.query_one("#reader-body", Static).update(message.text)
-        self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
+        self._q("#reader-body", Static).update(message.text)
+        self._q("#reader", VerticalScroll).scroll_home(animate=False)
         self.reader_url = message.url
         if message.opened is not None:
             self.reader_article = message.opened
@@ -478,8 +497,8 @@ class PartwatchApp(App[None]):
                  "dismiss": "questions", "seen": "watch", "all_seen": "watch", "toggle_read": None}
         if action in needs:
             if action == "toggle_read":
-                return self.is_mounted and self.view in ("articles", "search")
-            if not self.is_mounted or self.view != needs[action]:
+                return self.view in ("articles", "search")
+            if self.view != needs[action]:
                 return False
             row = self.current_list.current
             return views.action_applies(action, row)
@@ -565,7 +584,7 @@ class PartwatchApp(App[None]):
             return
         self.polling = True
         self.add_class("-polling")
-        bar = self.query_one("#poll-progress", ProgressBar)
+        bar = self._q("#poll-progress", ProgressBar)
         bar.update(total=None, progress=0)
         self.run_poll()
 
@@ -584,8 +603,8 @@ class PartwatchApp(App[None]):
         self.post_message(PollFinished(summary))
 
     def _poll_progress(self, done: int, total: int) -> None:
-        self.query_one("#poll-progress", ProgressBar).update(total=total or None, progress=done)
-        self.query_one("#poll-label", Label).update(f"Polling feeds… {done}/{total}")
+        self._q("#poll-progress", ProgressBar).update(total=total or None, progress=done)
+        self._q("#poll-label", Label).update(f"Polling feeds… {done}/{total}")
 
     def on_poll_finished(self, message: PollFinished) -> None:
         self.polling = False

@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from store import reading
 from tui import views
+from tui.widgets.keybar import KeyBar
 from tui.widgets.lazylist import LazyList, Row
 
 
@@ -53,7 +54,7 @@ class StoryScreen(Screen[None]):
             yield VerticalScroll(id="contradictions")
             with VerticalScroll(id="story-reader"):
                 yield Static(Text("Select a copy to read it here."), id="story-reader-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#contradictions").border_title = "Contradictions"

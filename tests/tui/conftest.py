@@ -1,0 +1,42 @@
+"""Fixtures for the dashboard tests: the fixed database, and a way to wait for the workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from partwatch.config import Config
+from tests.tui.fixture import build_fixture_db, fixed_clock
+from tui.app import PartwatchApp
+
+
+@pytest.fixture
+def fixture_db(tmp_path: Path) -> tuple[Path, Config]:
+    path = tmp_path / "fixture.db"
+    return path, build_fixture_db(path)
+
+
+@pytest.fixture
+def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
+    def make(**kwargs: Any) -> PartwatchApp:
+        path, config = fixture_db
+        kwargs.setdefault("clock", fixed_clock)
+        kwargs.setdefault("change_poll_seconds", None)
+        return PartwatchApp(path, config, **kwargs)
+    return make
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 40) -> None:
+    """Wait until no worker is running and every message they posted has been handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return

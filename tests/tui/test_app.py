@@ -1,0 +1,263 @@
+"""Behaviour of the dashboard, driven with Pilot on the fixed database."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Static, TabbedContent
+
+from feeds.records import FeedResult, ParsedArticle, PollSettings
+from store.db import open_db
+from store.feeds import get_feed
+from store.feeds import store_result
+from tests.tui.conftest import settle
+from tests.tui.fixture import FEED_URLS, HOSTILE, NOW
+from tui.app import PartwatchApp
+from tui.services import PollSummary, WatchHitNote
+from tui.widgets.lazylist import LazyList
+
+
+def titles(lazy: LazyList) -> list[str]:
+    return [row.cells[-1].plain for row in lazy.rows]
+
+
+def reader_text(app: PartwatchApp) -> str:
+    body = app.query_one("#reader-body", Static).visual
+    return body.plain if hasattr(body, "plain") else str(body)
+
+
+async def test_views_switch_by_key_and_mouse(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tabs = app.query_one("#views", TabbedContent)
+        for key, view in [("2", "stories"), ("3", "questions"), ("4", "watch"), ("5", "feeds"),
+                          ("6", "articles"), ("1", "timeline")]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert tabs.active == view
+            assert app.focused is app.list_for(view)
+        await pilot.click("#--content-tab-feeds")
+        await settle(pilot)
+        assert tabs.active == "feeds"
+        feeds = app.list_for("feeds")
+        assert [row.cells[0].plain for row in feeds.rows] == ["The Decoder", "Cloud Wire", "TechNewsHub",
+                                                               "Broken Feed"] or len(feeds.rows) == 4
+        broken = next(row for row in feeds.rows if row.cells[0].plain == "Broken Feed")
+        assert broken.cells[1].plain == "failed"
+        assert "HTTP 500" in broken.cells[-1].plain
+
+
+async def test_opening_an_article_marks_it_read_and_counts_follow(make_app, fixture_db):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        articles = app.list_for("articles")
+        assert articles.total == 10
+        assert app.dashboard is not None and app.dashboard.unread == 10
+        first = articles.rows[0]
+        assert not first.dim
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Microsoft Copilot adds OpenAI models" in reader_text(app)
+        assert articles.rows[0].dim
+        assert app.dashboard.unread == 9
+        assert "Articles 9●" in str(app.query_one("#views", TabbedContent).get_tab("articles").label)
+    db = open_db(fixture_db[0])
+    assert db.execute("SELECT count(*) FROM articles WHERE read_at IS NOT NULL").fetchone()[0] == 1
+
+
+async def test_markup_and_escapes_in_titles_show_literally(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        articles = app.list_for("articles")
+        shown = [row.cells[-1].plain for row in articles.rows]
+        hostile = next(t for t in shown if t.startswith("[bold red]"))
+        assert "\x1b" not in hostile and "\x07" not in hostile
+        assert "[bold red]x[/]" in hostile and "[@click=app.quit]bye[/]" in hostile
+        index = shown.index(hostile)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = reader_text(app)
+        assert "[bold red]x[/]" in text and "[b]markup[/b]" in text
+        assert "\x1b" not in text
+        assert app.is_running
+        # the hostile row is drawn as text: the screen shows the brackets
+        lines = [strip.text for strip in (articles.render_line(y) for y in range(articles.size.height))]
+        assert any("[bold red]x[/]" in line for line in lines)
+
+
+async def test_search_narrows_results_as_you_type(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.query_one("#views", TabbedContent).active == "search"
+        await pilot.press(*"azure")
+        await settle(pilot)
+        results = app.list_for("search")
+        wide = titles(results)
+        assert len(wide) >= 3
+        await pilot.press("space", *"stateful")
+        await settle(pilot)
+        narrow = titles(results)
+        assert 0 < len(narrow) < len(wide)
+        assert all("Azure exclusivity" in t for t in narrow)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.query_one("#views", TabbedContent).active == "timeline"
+
+
+async def test_export_asks_for_a_path_and_says_where_it_wrote(make_app, tmp_path):
+    calls: list[tuple[str | None, Path]] = []
+
+    def export(partnership: str | None, path: Path) -> Path:
+        calls.append((partnership, path))
+        path.write_text("# briefing\n", encoding="utf-8")
+        return path
+
+    app = make_app(export=export)
+    target = tmp_path / "out" / "brief.md"
+    target.parent.mkdir()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog_input = app.screen.query_one("#dialog-input")
+        assert dialog_input.value.endswith("partwatch-all-2026-11-20.md")
+        dialog_input.value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8") == "# briefing\n"
+        assert calls == [(None, target)]
+        assert any(str(target) in n.message for n in app._notifications)
+
+
+async def test_poll_runs_in_a_worker_and_updates_the_lists(make_app, fixture_db):
+    path = fixture_db[0]
+
+    def poll(progress) -> PollSummary:
+        db = open_db(path)
+        feed = get_feed(db, FEED_URLS["wire"])
+        assert feed is not None
+        text = "The FTC opened a formal probe into the Microsoft and OpenAI agreement."
+        article = ParsedArticle(guid="w9", url="https://wire.example/w9", canonical_url=None,
+                                title="FTC opens formal probe of Microsoft-OpenAI deal", text=text, author=None,
+                                published=NOW - timedelta(hours=2),
+                                content_hash=hashlib.sha1(text.encode()).hexdigest())
+        progress(0, 1)
+        store_result(db, feed, FeedResult(url=feed.url, status="ok", articles=[article]), NOW, PollSettings())
+        progress(1, 1)
+        db.conn.close()
+        return PollSummary(feeds=1, new_articles=1, watch_hits=(
+            WatchHitNote("FTC probe", "FTC opens formal probe of Microsoft-OpenAI deal", "Cloud Wire"),))
+
+    app = make_app(poll=poll)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        articles = app.list_for("articles")
+        assert articles.total == 10
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.polling
+        assert articles.total == 11
+        assert titles(articles)[0] == "FTC opens formal probe of Microsoft-OpenAI deal"
+        messages = [n.message for n in app._notifications]
+        assert any("1 new articles" in m for m in messages)
+        assert any(n.title == "Watch: FTC probe" for n in app._notifications)
+
+
+async def test_a_write_by_another_process_is_noticed_and_the_selection_kept(make_app, fixture_db):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        articles = app.list_for("articles")
+        await pilot.press("down", "down")
+        selected = articles.current.key
+        app.check_for_changes()                       # the baseline
+        await settle(pilot)
+        other = open_db(fixture_db[0])
+        feed = get_feed(other, FEED_URLS["decoder"])
+        text = "Brand new."
+        store_result(other, feed, FeedResult(url=feed.url, status="ok", articles=[ParsedArticle(
+            guid="late", url=None, canonical_url=None, title="A cron poll wrote this", text=text, author=None,
+            published=NOW, content_hash="x")]), NOW, PollSettings())
+        other.conn.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert titles(articles)[0] == "A cron poll wrote this"
+        assert articles.current.key == selected
+
+
+async def test_an_empty_database_shows_the_first_run_screen(tmp_path):
+    app = PartwatchApp(tmp_path / "empty.db", None, change_poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.has_class("-empty")
+        first_run = app.query_one("#first-run", Static)
+        assert first_run.display
+        text = first_run.visual.plain if hasattr(first_run.visual, "plain") else ""
+        assert "partwatch demo" in text and "[[feeds]]" in text
+
+
+async def test_help_and_escape_and_quit(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ != "HelpScreen"
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_every_action_is_in_the_command_palette(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        names = [name for name, _, _ in app.command_list()]
+        for wanted in ("Poll feeds now", "Export briefing", "Search articles", "Mark watch item seen",
+                       "Answer question", "Show Stories", "Focus: Microsoft and OpenAI"):
+            assert wanted in names
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"show feeds")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#views", TabbedContent).active == "feeds"
+
+
+async def test_bindings_have_ids_and_can_be_remapped(make_app):
+    app = make_app(keymap={"view.feeds": "f"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.query_one("#views", TabbedContent).active == "feeds"
+
+
+def test_clean_strips_control_characters():
+    from tui.text import clean, clean_line, line
+    assert clean_line("a\x1b[31mb\x9bc\u202ed\n e") == "a[31mbcd e"
+    assert clean("x\r\ny\x07") == "x\ny"
+    assert isinstance(line("[b]x[/b]"), Text) and line("[b]x[/b]").plain == "[b]x[/b]"
