@@ -33,9 +33,9 @@ from tracking.normalize import clean_text
 
 _NAME = r"([A-Z0-9][\w&.'\-]*(?:\s+(?:[A-Z0-9&][\w&.'\-]*|of|the|and|on|for))*)"
 _CREDITS = [
-    re.compile(r"\bsource\s*:\s*" + _NAME),
+    re.compile(r"\b(?i:source)\s*:\s*" + _NAME),
     re.compile(
-        r"\b(?:according to|first reported by|as reported by|reported by|originally reported by|"
+        r"\b(?i:according to|first reported by|as reported by|reported by|originally reported by|"
         r"citing|via|h/t|hat tip to)\s+(?:a\s+report\s+(?:by|from|in)\s+)?" + _NAME
     ),
     re.compile(_NAME + r"\s+(?:first\s+)?(?:reported|broke the news|was first to report)\b"),

@@ -1,0 +1,191 @@
+"""Stories as stored: incremental placement after polls, rebuild, merge/split, the demo's truth, the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from partwatch import stories_sync
+from partwatch.cli import main
+from store import stories as store
+from store.db import open_db
+from tests.tracking.stories_helpers import DEMO, add, config, load_demo, parsed
+from tests.tracking.test_stories import DECODER_BODY, LEGAL_BODY, REWRITE_BODY, T0
+
+TITLE = "OpenAI's AWS deal may undermine Microsoft's Azure exclusivity rights"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return open_db(tmp_path / "stories.db")
+
+
+def _poll(db: sqlite_utils.Database, tmp_path: Path, outlet: str, items: list) -> list[int]:  # type: ignore[type-arg]
+    ids = add(db, outlet, items)
+    stories_sync.place(db, config(tmp_path), ids)
+    return ids
+
+
+def _grouping(db: sqlite_utils.Database) -> dict[int, int]:
+    return dict(db.conn.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+
+
+def _storyline(db: sqlite_utils.Database, tmp_path: Path) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    ids["decoder"] = _poll(db, tmp_path, "The Decoder", [parsed("d1", TITLE, DECODER_BODY, T0)])[0]
+    ids["legal"] = _poll(
+        db,
+        tmp_path,
+        "Meridian",
+        [
+            parsed(
+                "m1",
+                "Microsoft weighs legal action against OpenAI and Amazon",
+                LEGAL_BODY,
+                T0 + timedelta(hours=4),
+            )
+        ],
+    )[0]
+    ids["copy"] = _poll(
+        db, tmp_path, "Yahoo", [parsed("y1", f"{TITLE} - Yahoo News", DECODER_BODY, T0 + timedelta(hours=6))]
+    )[0]
+    ids["rewrite"] = _poll(
+        db, tmp_path, "TechBuzz Hub", [parsed("t1", TITLE, REWRITE_BODY, T0 + timedelta(days=1))]
+    )[0]
+    return ids
+
+
+def test_polls_place_incrementally_and_rebuild_gives_the_same_stories(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    ids = _storyline(db, tmp_path)
+    grouping = _grouping(db)
+    assert grouping[ids["copy"]] == grouping[ids["rewrite"]] == grouping[ids["decoder"]] == ids["decoder"]
+    assert grouping[ids["legal"]] == ids["legal"]
+    story = store.get_stories(db, [ids["decoder"]])[ids["decoder"]]
+    assert (story.articles, story.outlets, story.origin_id) == (3, 3, ids["decoder"])
+    assert story.contradictions >= 3
+    stories_sync.rebuild(db, config(tmp_path))
+    assert _grouping(db) == grouping
+
+
+def test_a_repolled_updated_article_does_not_split(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    ids = _storyline(db, tmp_path)
+    updated = _poll(
+        db,
+        tmp_path,
+        "Yahoo",
+        [
+            parsed(
+                "y1",
+                "Amazon deal: what it means for Azure (updated)",
+                "A short update. " * 5,
+                T0 + timedelta(hours=6),
+            )
+        ],
+    )
+    assert updated == [ids["copy"]]
+    assert _grouping(db)[ids["copy"]] == ids["decoder"]
+
+
+def test_merge_and_split_survive_a_rebuild(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    ids = _storyline(db, tmp_path)
+    cfg = config(tmp_path)
+    kept = stories_sync.merge(db, cfg, ids["legal"], ids["decoder"])
+    assert kept == ids["decoder"]
+    assert _grouping(db)[ids["legal"]] == ids["decoder"]
+    assert stories_sync.split(db, cfg, ids["rewrite"]) == ids["rewrite"]
+    assert _grouping(db)[ids["rewrite"]] == ids["rewrite"]
+    before = _grouping(db)
+    stories_sync.rebuild(db, cfg)
+    assert _grouping(db) == before
+    assert store.get_stories(db, [ids["decoder"]])[ids["decoder"]].articles == 3
+    with pytest.raises(stories_sync.StoryCommandError):
+        stories_sync.merge(db, cfg, ids["decoder"], 999_999)
+
+
+def test_demo_feeds_group_as_their_truth_says(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    ids = load_demo(db, cfg)
+    truth = json.loads((DEMO / "truth.json").read_text())
+    stories_sync.rebuild(db, cfg)
+    grouping = _grouping(db)
+    for key, guids in truth["stories"].items():
+        assert len({grouping[ids[g]] for g in guids}) == 1, key
+    story_ids = {key: grouping[ids[guids[0]]] for key, guids in truth["stories"].items()}
+    assert len(set(story_ids.values())) == len(story_ids), "two labelled stories were merged"
+    for a, b in truth["not_same"]:
+        assert grouping[ids[a]] != grouping[ids[b]]
+    rows = store.get_stories(db, story_ids.values())
+    for key, guid in truth["origins"].items():
+        assert rows[story_ids[key]].origin_id == ids[guid], key
+    sides = store.contradictions_of(db, story_ids.values())
+    for expected in truth["contradictions"]:
+        found = sides.get(story_ids[expected["story"]], [])
+        values = {s.value for s in found if s.kind == expected["kind"]}
+        assert set(expected["values_plain"]) <= values, expected["values_plain"]
+
+
+def test_incremental_demo_in_published_order_equals_rebuild(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    cfg = config(tmp_path)
+    load_demo(db, cfg)
+    stories_sync.rebuild(db, cfg)
+    expected = _grouping(db)
+    store.clear(db)
+    ordered = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY published, id")]
+    for start in range(0, len(ordered), 7):
+        stories_sync.place(db, cfg, ordered[start : start + 7])
+    assert _grouping(db) == expected
+
+
+def test_cli_lists_stories_as_json_and_plain_text(tmp_path: Path) -> None:
+    db_path = tmp_path / "cli.db"
+    db = open_db(db_path)
+    cfg = config(tmp_path)
+    ids = load_demo(db, cfg)
+    hostile = add(
+        db,
+        "Evil \x1b[31mFeed",
+        [parsed("evil", "Red \x1b[2J[bold]alert[/] title", "body", T0 + timedelta(days=300))],
+    )
+    stories_sync.rebuild(db, cfg)
+    runner = CliRunner()
+    base = ["--config", str(DEMO / "config.toml"), "--db", str(db_path), "stories"]
+    result = runner.invoke(main, [*base, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data) == db.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+    assert set(data[0]) == {
+        "id",
+        "title",
+        "first_published",
+        "last_published",
+        "origin",
+        "articles",
+        "contradictions",
+    }
+    assert [d["last_published"] for d in data] == sorted((d["last_published"] for d in data), reverse=True)
+    decoder = next(
+        d
+        for d in data
+        if d["id"]
+        == store.story_of(db, [ids["https://www.tensorreport.example/?p=4102"]])[
+            ids["https://www.tensorreport.example/?p=4102"]
+        ]
+    )
+    kinds = {c["kind"] for c in decoder["contradictions"]}
+    assert {"date", "money", "percent"} <= kinds
+    assert set(decoder["contradictions"][0]["values"][0]) == {"value", "feed", "url", "sentence"}
+    text = runner.invoke(main, base)
+    assert text.exit_code == 0
+    assert "\x1b" not in text.output and "Red" in text.output
+    assert str(hostile[0]) in text.output
+    missing = runner.invoke(main, [*base, "split", "999999"])
+    assert missing.exit_code == 1
