@@ -60,6 +60,8 @@ def _print_summary(summary: PollSummary) -> None:
     if summary.skipped:
         line += f"; {summary.skipped} not due (--force polls them)"
     click.echo(line)
+    if not summary.feeds and not summary.skipped:
+        click.echo("no feeds yet: add [[feeds]] to config.toml or run `partwatch feeds add URL`")
     for old, new in summary.moved:
         click.echo(f"moved permanently: {plain(old)} -> {plain(new)}")
     for url, warning in summary.warnings:

@@ -118,3 +118,18 @@ def test_second_poll_exits_at_once_while_one_runs(site: Site, partwatch: Runner)
     assert "another partwatch poll" in result.stderr and "already polling" in result.stderr
     assert elapsed < 5 and site.hits == []
     assert pw("poll").exit_code == 0           # the lock is released with its holder
+
+
+def test_a_database_from_a_newer_partwatch_exits_2(partwatch: Runner) -> None:
+    pw = partwatch("")
+    db = open_db(pw.db)
+    db.conn.execute("PRAGMA user_version = 999")
+    db.conn.close()
+    result = pw("poll")
+    assert result.exit_code == 2
+    assert "newer than this partwatch supports" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_no_feeds_says_how_to_add_one(partwatch: Runner) -> None:
+    result = partwatch("")("poll")
+    assert result.exit_code == 0 and "no feeds yet" in result.stdout
