@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -175,3 +176,110 @@ def ui_set(db: sqlite_utils.Database, key: str, value: str) -> None:
     db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [f"ui.{key}", value])
 
+
+
+@dataclass(frozen=True)
+class StoryLine:
+    """One line of the story list: the story row, its origin's outlet and whether it is all read."""
+
+    id: int
+    title: str
+    first_published: datetime
+    last_published: datetime
+    articles: int
+    outlets: int
+    contradictions: int
+    origin: str
+    lead_id: int
+    lead_url: str | None
+    unread: int
+
+
+_STORY_SELECT = (
+    f"SELECT s.id, s.title, s.first_published, s.last_published, s.articles, s.outlets, s.contradictions, "
+    f"{_OUTLET}, s.lead_id, lead.url, "
+    "(SELECT count(*) FROM story_articles m JOIN articles r ON r.id = m.article_id "
+    " WHERE m.story_id = s.id AND r.read_at IS NULL) "
+    "FROM stories s JOIN articles o ON o.id = s.origin_id JOIN feeds f ON f.id = o.feed_id "
+    "LEFT JOIN articles lead ON lead.id = s.lead_id"
+)
+
+
+def _story(row: tuple[Any, ...]) -> StoryLine:
+    return StoryLine(id=int(row[0]), title=str(row[1]), first_published=from_db(row[2]),
+                     last_published=from_db(row[3]), articles=int(row[4]), outlets=int(row[5]),
+                     contradictions=int(row[6]), origin=str(row[7]), lead_id=int(row[8]), lead_url=row[9],
+                     unread=int(row[10]))
+
+
+def story_page(db: sqlite_utils.Database, *, after: StoryLine | None = None, limit: int = 500,
+               partnership: str | None = None) -> list[StoryLine]:
+    """Stories newest first (by last publication, then id), keyset-paged like the articles."""
+    if not _has_table(db, "stories"):
+        return []
+    where: list[str] = []
+    params: list[object] = []
+    if after is not None:
+        where.append("(s.last_published, s.id) < (?, ?)")
+        params += [to_db(after.last_published), after.id]
+    if partnership is not None:
+        if not _has_table(db, "article_partnerships"):
+            return []
+        where.append("s.id IN (SELECT m.story_id FROM story_articles m JOIN article_partnerships p "
+                     "ON p.article_id = m.article_id WHERE p.partnership = ?)")
+        params.append(partnership)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"{_STORY_SELECT}{clause} ORDER BY s.last_published DESC, s.id DESC LIMIT ?"
+    return [_story(row) for row in db.execute(sql, [*params, limit]).fetchall()]
+
+
+def story_line(db: sqlite_utils.Database, story_id: int) -> StoryLine | None:
+    if not _has_table(db, "stories"):
+        return None
+    row = db.execute(f"{_STORY_SELECT} WHERE s.id = ?", [story_id]).fetchone()
+    return _story(row) if row else None
+
+
+def story_count(db: sqlite_utils.Database, partnership: str | None = None) -> int:
+    if not _has_table(db, "stories"):
+        return 0
+    if partnership is None:
+        return int(db.execute("SELECT count(*) FROM stories").fetchone()[0])
+    return int(db.execute("SELECT count(DISTINCT m.story_id) FROM story_articles m JOIN article_partnerships p "
+                          "ON p.article_id = m.article_id WHERE p.partnership = ?", [partnership]).fetchone()[0])
+
+
+def story_members(db: sqlite_utils.Database, story_id: int) -> list[ArticleLine]:
+    """The story's articles in publication order (the origin usually first)."""
+    sql = (f"SELECT a.id, {_OUTLET}, a.title, a.published, a.url, a.read_at IS NOT NULL "
+           "FROM story_articles m JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id "
+           "WHERE m.story_id = ? ORDER BY a.published, a.id")
+    return [_line(row) for row in db.execute(sql, [story_id]).fetchall()]
+
+
+def new_story_count(db: sqlite_utils.Database, partnership: str, since: datetime | None) -> int:
+    """Stories of the partnership with an article first seen after `since` (all when None)."""
+    if not (_has_table(db, "story_articles") and _has_table(db, "article_partnerships")):
+        return 0
+    sql = ("SELECT count(DISTINCT m.story_id) FROM article_partnerships p "
+           "JOIN story_articles m ON m.article_id = p.article_id ")
+    params: list[object] = [partnership]
+    if since is not None:
+        sql += "JOIN articles a ON a.id = p.article_id WHERE p.partnership = ? AND a.first_seen > ?"
+        params.append(to_db(since))
+    else:
+        sql += "WHERE p.partnership = ?"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def new_hit_count(db: sqlite_utils.Database, item_ids: list[str], scoped_to: str | None = None) -> int:
+    """Unseen hits of these watch items; with `scoped_to`, only among that partnership's articles."""
+    if not item_ids or not _has_table(db, "watch_hits"):
+        return 0
+    marks = ",".join("?" * len(item_ids))
+    sql = f"SELECT count(*) FROM watch_hits h WHERE h.seen = 0 AND h.item_id IN ({marks})"
+    params: list[object] = list(item_ids)
+    if scoped_to is not None:
+        sql += " AND h.article_id IN (SELECT article_id FROM article_partnerships WHERE partnership = ?)"
+        params.append(scoped_to)
+    return int(db.execute(sql, params).fetchone()[0])

@@ -47,14 +47,15 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from store import reading
 from store.db import open_db
 from tui import views
 from tui.commands import PartwatchCommands
 from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
-from tui.services import Clock, DeskConfig, ExportService, PollService, PollSummary, utc_now
+from tui.screens.story import StoryScreen
+from tui.services import Clock, Desk, DeskConfig, ExportService, PollService, PollSummary, WatchLine, utc_now
 from tui.text import clean_line, minute, sparkline
 from tui.widgets.keybar import KeyBar
 from tui.widgets.lazylist import LazyList, Row
@@ -64,7 +65,8 @@ VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Quest
                "feeds": "Feeds", "articles": "Articles", "search": "Search"}
 CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
-ALL = ""
+ALL = ""                                  # "all partnerships" in the saved UI state
+ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)                                  # the picker's option id for "all partnerships"
 
 
@@ -159,13 +161,14 @@ class PartwatchApp(App[None]):
 
     def __init__(self, db_path: str | Path, config: DeskConfig | None = None, *,
                  poll: PollService | None = None, export: ExportService | None = None,
-                 clock: Clock | None = None, keymap: dict[str, str] | None = None,
+                 clock: Clock | None = None, desk: Desk | None = None, keymap: dict[str, str] | None = None,
                  change_poll_seconds: float | None = CHANGE_POLL_SECONDS) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.config = config
         self.poll_service = poll
         self.export_service = export
+        self.desk = desk
         self.clock: Clock = clock or utc_now
         self.keymap = keymap or {}
         self.change_poll_seconds = change_poll_seconds
@@ -182,6 +185,8 @@ class PartwatchApp(App[None]):
         self._known_version: int | None = None
         self._previous_view = "timeline"
         self._preview_timer: Timer | None = None
+        self._first_board = True
+        self._looked: set[str] = set()          # partnerships whose timeline was shown this session
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -264,10 +269,13 @@ class PartwatchApp(App[None]):
 
     def _set_loaders(self) -> None:
         pid = self.partnership
-        self.list_for("timeline").set_loader(views.timeline_loader(pid, self.config, self.clock))
+        self.list_for("timeline").set_loader(views.timeline_loader(pid, self.desk))
+        self.list_for("timeline").empty = (
+            "No stories or dated facts for this partnership yet." if pid else
+            "Pick a partnership on the left (or with [ and ]) to see its timeline.")
         self.list_for("stories").set_loader(views.stories_loader(pid))
-        self.list_for("questions").set_loader(views.questions_loader(pid, self.config))
-        self.list_for("watch").set_loader(views.watch_loader(pid, self.config))
+        self.list_for("questions").set_loader(views.questions_loader(pid, self.desk))
+        self.list_for("watch").set_loader(views.watch_loader(pid, self.desk))
         self.list_for("feeds").reload(keep_selection=True)
         self.list_for("articles").set_loader(views.articles_loader(pid))
         self._search_changed(self._q("#search-input", Input).value)
@@ -292,12 +300,20 @@ class PartwatchApp(App[None]):
                 partnership.id, partnership.name, new_stories, new_hits,
                 reading.articles_per_day(db, until=now, partnership=partnership.id)))
         totals = reading.counts(db)
+        extra = views.dashboard_extra(db, self.config)
+        extra["saved_partnership"] = reading.ui_get(db, "partnership")
         self.post_message(DashboardLoaded(Dashboard(summaries, reading.last_poll(db), totals.articles,
-                                                    totals.unread, totals.feeds,
-                                                    views.dashboard_extra(db, self.config))))
+                                                    totals.unread, totals.feeds, extra)))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = self.dashboard = message.dashboard
+        if self._first_board:
+            self._first_board = False
+            ids = [s.id for s in board.partnerships if s.id]
+            saved = board.extra.get("saved_partnership")
+            start = saved if saved in ids or saved == ALL else (ids[0] if ids else ALL)
+            if start:
+                self.focus_partnership(start, save=False)
         self.set_class(board.empty, "-empty")
         picker = self._q("#partnerships", OptionList)
         highlighted = picker.highlighted
@@ -314,7 +330,7 @@ class PartwatchApp(App[None]):
                 prompt.append(f"\n{summary.new_stories} new stories · {summary.new_hits} new hits",
                               style="bold yellow" if summary.new_hits or summary.new_stories else "dim")
             prompt.append("\n" + sparkline(summary.per_day[-spark_days:]), style="green")
-            picker.add_option(Option(prompt, id=summary.id or ALL))
+            picker.add_option(Option(prompt, id=summary.id or ALL_OPTION))
         index = next((i for i, s in enumerate(board.partnerships) if (s.id or None) == self.partnership), 0)
         picker.highlighted = index if highlighted is None else min(highlighted, picker.option_count - 1)
         self._update_header()
@@ -350,16 +366,25 @@ class PartwatchApp(App[None]):
 
     @on(OptionList.OptionSelected, "#partnerships")
     def _partnership_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.focus_partnership(event.option.id or None)
+        chosen = event.option.id
+        self.focus_partnership(None if chosen in (None, ALL_OPTION) else chosen)
 
-    def focus_partnership(self, partnership: str | None) -> None:
+    def focus_partnership(self, partnership: str | None, *, save: bool = True) -> None:
         if partnership == self.partnership:
             return
+        self.save_looked()
         self.partnership = partnership
         self._update_header()
         self._update_tab_labels()
         self._set_loaders()
-        self.save_ui_state()
+        picker = self._q("#partnerships", OptionList)
+        if picker.option_count:
+            try:
+                picker.highlighted = picker.get_option_index(partnership or ALL_OPTION)
+            except OptionDoesNotExist:
+                pass
+        if save:
+            self.save_ui_state()
 
     @work(thread=True, group="write", exit_on_error=False)
     def save_ui_state(self) -> None:
@@ -371,7 +396,6 @@ class PartwatchApp(App[None]):
             return
         ids = [s.id or None for s in board.partnerships]
         index = (ids.index(self.partnership) + step) % len(ids) if self.partnership in ids else 0
-        self._q("#partnerships", OptionList).highlighted = index
         self.focus_partnership(ids[index])
 
     # ---- views ----------------------------------------------------------------------------
@@ -440,10 +464,35 @@ class PartwatchApp(App[None]):
         row = event.row
         story_id = views.story_of(row)
         if story_id is not None:
-            from tui.screens.story import StoryScreen
             self.push_screen(StoryScreen(story_id))
             return
+        if not isinstance(row.data, views.ArticleRef):
+            article = views.first_article(row)
+            if article is None:
+                return
+            row = Row(key=("article", article), cells=(), data=views.ArticleRef(article, None))
         self._load_reader(row, open_article=True)
+
+    @on(LazyList.Loaded, "#timeline-list")
+    def _timeline_shown(self) -> None:
+        if self.partnership and self.view == "timeline":
+            self._looked.add(self.partnership)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def save_looked(self) -> None:
+        """The timeline marks what is new since the user last looked: a partnership's timeline
+        counts as looked at when the user leaves it (another partnership, or quitting)."""
+        looked, self._looked = self._looked, set()
+        if self.desk is None:
+            return
+        for partnership in looked:
+            self.desk.looked(self.thread_db(), partnership, self.clock())
+
+    async def action_quit(self) -> None:
+        if self._looked and self.desk is not None:
+            worker = self.save_looked()
+            await worker.wait()
+        self.exit()
 
     @work(thread=True, group="reader", exclusive=True, exit_on_error=False)
     def _load_reader(self, row: Row, open_article: bool) -> None:
@@ -515,7 +564,7 @@ class PartwatchApp(App[None]):
 
         def answered(text: str | None) -> None:
             if text is not None:
-                self._write(views.answer_question, row, text.strip(), self.reader_article)
+                self._write(views.answer_question, row, text.strip(), None)
 
         self.push_screen(TextDialog("Answer the question", views.row_title(row), placeholder="The answer"),
                          answered)
@@ -524,7 +573,9 @@ class PartwatchApp(App[None]):
         self._write_current(views.reopen_question)
 
     def action_adopt(self) -> None:
-        self._write_current(views.adopt_suggestion)
+        row = self.current_list.current
+        if row is not None:
+            self._write(views.adopt_suggestion, row, self.partnership)
 
     def action_dismiss(self) -> None:
         self._write_current(views.dismiss_suggestion)
@@ -533,7 +584,10 @@ class PartwatchApp(App[None]):
         self._write_current(views.mark_seen)
 
     def action_all_seen(self) -> None:
-        self._write(views.mark_all_seen, None, self.partnership)
+        """Every item shown in the Watch view (all items when no partnership is in focus)."""
+        items = None if self.partnership is None else [
+            row.data.id for row in self.list_for("watch").rows if isinstance(row.data, WatchLine)]
+        self._write(views.mark_all_seen, items)
 
     def _write_current(self, change: Callable[..., str | None]) -> None:
         row = self.current_list.current
@@ -542,8 +596,11 @@ class PartwatchApp(App[None]):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, change: Callable[..., str | None], *args: Any) -> None:
+        if self.desk is None:
+            self.call_from_thread(self.notify, "The desk is not available here.", severity="warning")
+            return
         try:
-            note = change(self.thread_db(), self.clock(), self.config, *args)
+            note = change(self.thread_db(), self.clock(), self.desk, *args)
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
             self.call_from_thread(self.notify, f"Could not save: {exc}", severity="error", markup=False)
             return

@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from store.desk_records import Hit
 from tracking.model import Partnership, Question, WatchItem
+from tracking.questions import QuestionView, Suggestion
+from tracking.timeline import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,43 @@ class DeskConfig(Protocol):
 
     @property
     def watch(self) -> tuple[WatchItem, ...]: ...
+
+
+@dataclass(frozen=True)
+class WatchLine:
+    """A watch item as the Watch view lists it."""
+
+    id: str
+    title: str
+    state: str                      # quiet | new | seen
+    hits: tuple[Hit, ...]
+
+
+class Desk(Protocol):
+    """The partnership desk as the dashboard reads and changes it (partwatch/ assembles it from
+    store/ and tracking/, the same code as the CLI; every call runs in a thread worker with that
+    thread's connection `db`)."""
+
+    def timeline(self, db: Any, partnership: str) -> list[TimelineEntry]: ...
+
+    def questions(self, db: Any, partnership: str | None) -> list[QuestionView]: ...
+
+    def suggestions(self, db: Any, partnership: str | None) -> list[Suggestion]: ...
+
+    def watch(self, db: Any, partnership: str | None) -> list[WatchLine]: ...
+
+    def looked(self, db: Any, partnership: str, when: datetime) -> None: ...
+
+    def answer(self, db: Any, question_id: str, text: str | None, article_id: int | None,
+               when: datetime) -> None: ...
+
+    def reopen(self, db: Any, question_id: str, when: datetime) -> None: ...
+
+    def adopt(self, db: Any, suggestion_id: str, partnership: str | None, when: datetime) -> str: ...
+
+    def dismiss(self, db: Any, suggestion_id: str, when: datetime) -> None: ...
+
+    def mark_seen(self, db: Any, item_ids: list[str] | None) -> int: ...
 
 
 def utc_now() -> datetime:

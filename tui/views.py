@@ -12,9 +12,15 @@ from typing import Any
 
 from rich.text import Text
 
+from store import desk as store_desk
 from store import reading
 from store.feeds import list_feeds
+from store.records import Feed
 from store.search import search
+from store.stories import contradictions_of
+from tracking.questions import QuestionView, Suggestion
+from tracking.timeline import TimelineEntry, period_label
+from tui.services import Desk, WatchLine
 from tui.text import clean, clean_line, day, line, minute
 from tui.widgets.lazylist import Column, Loader, Page, Row
 
@@ -113,7 +119,12 @@ class StoryRef:
 
 
 def story_of(row: Row) -> int | None:
-    return row.data.story_id if isinstance(row.data, StoryRef) else None
+    """The story Enter opens: a story row, or a timeline entry that is a story."""
+    if isinstance(row.data, StoryRef):
+        return row.data.story_id
+    if isinstance(row.data, TimelineEntry) and row.data.kind == "story":
+        return row.data.story_id
+    return None
 
 
 def as_read(row: Row) -> Row:
@@ -131,20 +142,87 @@ def empty_loader() -> Loader:
     return load
 
 
-def timeline_loader(partnership: str | None, config: Any, clock: Callable[[], Any]) -> Loader:
-    return empty_loader()
+def _short_period(day: Any, precision: str) -> str:
+    """A timeline date in 13 columns: "2026-03-19", "late Feb 2026", "Q3 2026", "2019"."""
+    if precision == "day":
+        return day.isoformat()
+    label = period_label(day, precision)
+    for month in ("January February March April May June July August September October November "
+                  "December").split():
+        label = label.replace(month, month[:3])
+    return label.replace("week of ", "wk ").replace("first half of", "H1").replace("second half of", "H2")
+
+
+def timeline_row(entry: TimelineEntry) -> Row:
+    first = entry.sources[0] if entry.sources else None
+    kind = Text("story", style="bold") if entry.kind == "story" else Text("fact", style="italic")
+    what = entry.title if entry.kind == "story" else entry.text
+    return Row(key=("timeline", entry.kind, entry.story_id, entry.date, entry.text[:80], entry.title),
+               cells=(Text("●" if entry.new else " ", style="bold"), Text(_short_period(entry.date, entry.precision)),
+                      kind, line(what), line(first.feed if first else ""), Text(str(entry.outlets))),
+               data=entry, marked=entry.new)
+
+
+def timeline_loader(partnership: str | None, desk: Desk | None) -> Loader:
+    """The partnership's whole timeline, built by tracking/ in the worker and then drawn lazily."""
+    def load(db: Any, after: Row | None, limit: int) -> Page:
+        if partnership is None or desk is None:
+            return Page(rows=[], more=False, total=0)
+        rows = [timeline_row(e) for e in desk.timeline(db, partnership)]
+        return Page(rows=rows, more=False, total=len(rows))
+    return load
+
+
+def story_row(story: reading.StoryLine) -> Row:
+    contradictions = Text(f"⚠ {story.contradictions}", style="bold red") if story.contradictions else Text("")
+    return Row(key=("story", story.id),
+               cells=(Text("●" if story.unread else " ", style="bold"), Text(day(story.first_published)),
+                      line(story.title), line(story.origin), Text(str(story.outlets)), contradictions),
+               data=StoryRef(story.id, story.lead_id, story.lead_url), dim=not story.unread)
 
 
 def stories_loader(partnership: str | None) -> Loader:
-    return empty_loader()
+    def load(db: Any, after: Row | None, limit: int) -> Page:
+        last = None
+        if after is not None:
+            assert isinstance(after.data, StoryRef)
+            last = reading.story_line(db, after.data.story_id)
+        items = reading.story_page(db, after=last, limit=limit, partnership=partnership)
+        total = reading.story_count(db, partnership) if after is None else None
+        return Page(rows=[story_row(s) for s in items], more=len(items) == limit, total=total)
+    return load
 
 
-def questions_loader(partnership: str | None, config: Any) -> Loader:
-    return empty_loader()
+def questions_loader(partnership: str | None, desk: Desk | None) -> Loader:
+    def load(db: Any, after: Row | None, limit: int) -> Page:
+        if desk is None:
+            return Page(rows=[], more=False, total=0)
+        rows = []
+        for q in desk.questions(db, partnership):
+            status = Text(q.status, style="green" if q.status == "answered" else "yellow")
+            rows.append(Row(key=("question", q.id), cells=(status, line(q.text), Text(str(len(q.evidence)))),
+                            data=q))
+        for s in desk.suggestions(db, partnership):
+            rows.append(Row(key=("suggestion", s.id),
+                            cells=(Text("suggested", style="italic"), line(s.text), Text(str(len(s.sources)))),
+                            data=s, dim=True))
+        return Page(rows=rows, more=False, total=len(rows))
+    return load
 
 
-def watch_loader(partnership: str | None, config: Any) -> Loader:
-    return empty_loader()
+def watch_loader(partnership: str | None, desk: Desk | None) -> Loader:
+    def load(db: Any, after: Row | None, limit: int) -> Page:
+        if desk is None:
+            return Page(rows=[], more=False, total=0)
+        rows = []
+        for item in desk.watch(db, partnership):
+            style = {"new": "bold yellow", "seen": "green", "quiet": "dim"}.get(item.state, "")
+            latest = day(item.hits[0].source.published) if item.hits else ""
+            rows.append(Row(key=("watch", item.id), cells=(Text(item.state, style=style), line(item.title),
+                                                           Text(str(len(item.hits))), Text(latest)),
+                            data=item, marked=item.state == "new"))
+        return Page(rows=rows, more=False, total=len(rows))
+    return load
 
 
 SEARCH_LIMIT = 500
@@ -161,15 +239,32 @@ def search_loader(query: str, partnership: str | None) -> Loader:
 
 
 def partnership_news(db: Any, partnership: str, config: Any) -> tuple[int, int]:
-    """(new stories, new watch hits) for the picker."""
-    return 0, 0
+    """(new stories since the user last looked at the timeline, unseen watch hits) for the picker."""
+    stories = reading.new_story_count(db, partnership, store_desk.last_looked(db, partnership))
+    items = list(config.watch) if config is not None else []
+    named = [w.id for w in items if w.partnership == partnership]
+    unscoped = [w.id for w in items if w.partnership is None]
+    hits = reading.new_hit_count(db, named) + reading.new_hit_count(db, unscoped, scoped_to=partnership)
+    return stories, hits
 
 
 def dashboard_extra(db: Any, config: Any) -> dict[str, Any]:
-    return {}
+    items = [w.id for w in config.watch] if config is not None else []
+    return {"new_hits": reading.new_hit_count(db, items)}
 
 
 def action_applies(action: str, row: Row | None) -> bool:
+    data = row.data if row is not None else None
+    if action == "answer":
+        return isinstance(data, QuestionView)
+    if action == "reopen":
+        return isinstance(data, QuestionView) and data.status == "answered"
+    if action in ("adopt", "dismiss"):
+        return isinstance(data, Suggestion)
+    if action == "seen":
+        return isinstance(data, WatchLine) and data.state == "new"
+    if action == "all_seen":
+        return True
     return row is not None
 
 
@@ -185,9 +280,106 @@ def reader_for(db: Any, row: Row, config: Any) -> tuple[Text, str | None, int | 
         found = reading.article(db, data.lead_article)
         if found is not None:
             return reader_text(found), found.url, found.id
-    if hasattr(data, "url") and hasattr(data, "last_error"):        # a Feed
+    if isinstance(data, Feed):
         return feed_text(data), data.url, None
+    if isinstance(data, TimelineEntry):
+        if data.kind == "story" and data.story_id is not None:
+            story = reading.story_line(db, data.story_id)
+            found = reading.article(db, story.lead_id) if story else None
+            if found is not None:
+                return reader_text(found), found.url, found.id
+        return fact_text(data), data.sources[0].url if data.sources else None, None
+    if isinstance(data, QuestionView):
+        return question_text(data), data.evidence[0].source.url if data.evidence else None, None
+    if isinstance(data, Suggestion):
+        return suggestion_text(data), data.sources[0].url if data.sources else None, None
+    if isinstance(data, WatchLine):
+        return watch_text(data), data.hits[0].source.url if data.hits else None, None
     return Text(row_title(row)), None, None
+
+
+def first_article(row: Row) -> int | None:
+    """The article Enter opens for a row that is not an article itself."""
+    data = row.data
+    if isinstance(data, TimelineEntry) and data.sources:
+        return data.sources[0].article_id
+    if isinstance(data, QuestionView) and data.evidence:
+        return data.evidence[0].source.article_id
+    if isinstance(data, Suggestion) and data.sources:
+        return data.sources[0].article_id
+    if isinstance(data, WatchLine) and data.hits:
+        return data.hits[0].source.article_id
+    return None
+
+
+def _source_line(out: Text, source: Any) -> None:
+    out.append(f"  {day(source.published)}  ", style="dim")
+    out.append(clean_line(source.feed), style="italic")
+    out.append(" — " + clean_line(source.title))
+    if source.url:
+        out.append("\n      " + clean_line(source.url), style="dim underline")
+    out.append("\n")
+
+
+def fact_text(entry: TimelineEntry) -> Text:
+    out = Text()
+    out.append(period_label(entry.date, entry.precision), style="bold")
+    out.append("  (dated fact)\n\n", style="dim")
+    out.append(clean(entry.text) + "\n\n")
+    out.append(f"Stated by {len(entry.sources)} article{'s' if len(entry.sources) != 1 else ''}:\n", style="bold")
+    for source in entry.sources:
+        _source_line(out, source)
+    return out
+
+
+def question_text(question: QuestionView) -> Text:
+    out = Text()
+    out.append(clean_line(question.text), style="bold")
+    out.append(f"\n{question.status}", style="green" if question.status == "answered" else "yellow")
+    out.append(f" · {question.origin} question")
+    if question.partnership:
+        out.append(f" · {question.partnership}")
+    if question.answer:
+        out.append("\n\nAnswer: ", style="bold")
+        out.append(clean(question.answer))
+    if question.answer_source:
+        out.append("\n")
+        _source_line(out, question.answer_source)
+    out.append(f"\n\nEvidence ({len(question.evidence)}), newest first:\n", style="bold")
+    for evidence in question.evidence:
+        out.append("\n“" + clean_line(evidence.sentence) + "”\n")
+        _source_line(out, evidence.source)
+    if not question.evidence:
+        out.append("none yet.", style="dim")
+    out.append("\n\na: answer · u: reopen · enter: open the latest evidence", style="dim")
+    return out
+
+
+def suggestion_text(suggestion: Suggestion) -> Text:
+    out = Text()
+    out.append(clean_line(suggestion.text), style="bold")
+    out.append("\nsuggested: asked in these articles", style="italic")
+    out.append(f" ({', '.join(suggestion.partnerships)})\n\n" if suggestion.partnerships else "\n\n")
+    for source in suggestion.sources:
+        _source_line(out, source)
+    out.append("\nA: adopt as a question · x: dismiss (never suggested again)", style="dim")
+    return out
+
+
+def watch_text(item: WatchLine) -> Text:
+    out = Text()
+    out.append(clean_line(item.title), style="bold")
+    out.append(f"\n{item.state} · {len(item.hits)} hit{'s' if len(item.hits) != 1 else ''}\n")
+    for hit in item.hits:
+        out.append("\n● " if not hit.seen else "\n  ", style="bold yellow")
+        out.append(clean_line(hit.source.title), style="bold" if not hit.seen else "")
+        out.append("\n")
+        out.append("  “" + clean_line(hit.sentence) + "”\n")
+        _source_line(out, hit.source)
+    if not item.hits:
+        out.append("\nQuiet: no article matches yet.", style="dim")
+    out.append("\n\ns: mark seen · S: mark every item seen · enter: open the latest hit", style="dim")
+    return out
 
 
 def feed_text(feed: Any) -> Text:
@@ -222,36 +414,69 @@ def first_run_text() -> Text:
     return out
 
 
-def _unused(*_: Any) -> None:
-    """Placeholders for writes the desk does not offer yet."""
+def answer_question(db: Any, now: Any, desk: Desk, row: Row, text: str, article: int | None) -> str | None:
+    assert isinstance(row.data, QuestionView)
+    desk.answer(db, row.data.id, text, article, now)
+    return "Answered."
 
 
-def answer_question(db: Any, now: Any, config: Any, row: Row, text: str, article: int | None) -> str | None:
-    return "Answering questions arrives with the desk."
+def reopen_question(db: Any, now: Any, desk: Desk, row: Row) -> str | None:
+    assert isinstance(row.data, QuestionView)
+    desk.reopen(db, row.data.id, now)
+    return "Reopened."
 
 
-def reopen_question(db: Any, now: Any, config: Any, row: Row) -> str | None:
-    return None
+def adopt_suggestion(db: Any, now: Any, desk: Desk, row: Row, partnership: str | None) -> str | None:
+    assert isinstance(row.data, Suggestion)
+    return desk.adopt(db, row.data.id, partnership, now)
 
 
-def adopt_suggestion(db: Any, now: Any, config: Any, row: Row) -> str | None:
-    return None
+def dismiss_suggestion(db: Any, now: Any, desk: Desk, row: Row) -> str | None:
+    assert isinstance(row.data, Suggestion)
+    desk.dismiss(db, row.data.id, now)
+    return "Dismissed: it will not be suggested again."
 
 
-def dismiss_suggestion(db: Any, now: Any, config: Any, row: Row) -> str | None:
-    return None
+def mark_seen(db: Any, now: Any, desk: Desk, row: Row) -> str | None:
+    assert isinstance(row.data, WatchLine)
+    changed = desk.mark_seen(db, [row.data.id])
+    return f"{changed} hit{'s' if changed != 1 else ''} marked seen."
 
 
-def mark_seen(db: Any, now: Any, config: Any, row: Row) -> str | None:
-    return None
-
-
-def mark_all_seen(db: Any, now: Any, config: Any, row: Row | None, partnership: str | None) -> str | None:
-    return None
+def mark_all_seen(db: Any, now: Any, desk: Desk, items: list[str] | None) -> str | None:
+    changed = desk.mark_seen(db, items)
+    return f"{changed} hit{'s' if changed != 1 else ''} marked seen."
 
 
 COPY_COLUMNS = [Column("", 1), Column("Published", 16), Column("Outlet", 18), Column("Title"), Column("Link", 30)]
 
 
+def copy_row(item: reading.ArticleLine) -> Row:
+    return Row(key=("article", item.id),
+               cells=(Text(" " if item.read else "●", style="bold"), Text(minute(item.published)),
+                      line(item.feed), line(item.title), line(item.url or "")),
+               data=ArticleRef(item.id, item.url), dim=item.read)
+
+
 def story_detail(db: Any, story_id: int) -> tuple[Text, list[Row], list[list[Text]]]:
-    return Text("Stories arrive with the stories issue."), [], []
+    """The story screen: its heading, every copy, and each contradiction as its sides."""
+    story = reading.story_line(db, story_id)
+    if story is None:
+        return Text("This story is gone (rebuilt or merged); go back and pick it again."), [], []
+    members = reading.story_members(db, story_id)
+    head = Text()
+    head.append(clean_line(story.title), style="bold")
+    head.append(f"\n{story.articles} article{'s' if story.articles != 1 else ''} from {story.outlets} "
+                f"outlet{'s' if story.outlets != 1 else ''} · origin ")
+    head.append(clean_line(story.origin), style="italic")
+    head.append(f" · {minute(story.first_published)} → {minute(story.last_published)} UTC")
+    outlets = {m.id: m.feed for m in members}
+    sides_by_number: dict[int, list[Text]] = {}
+    for side in contradictions_of(db, [story_id]).get(story_id, []):
+        card = Text()
+        card.append(clean_line(side.value), style="bold red")
+        card.append(f"  {side.kind}\n", style="dim")
+        card.append(clean_line(outlets.get(side.article_id, "")), style="italic")
+        card.append("\n“" + clean_line(side.sentence) + "”")
+        sides_by_number.setdefault(side.number, []).append(card)
+    return head, [copy_row(m) for m in members], [sides_by_number[n] for n in sorted(sides_by_number)]

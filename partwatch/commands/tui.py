@@ -8,14 +8,22 @@ The TUI itself never fetches or writes files on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
+from partwatch import desk_sync, desk_views
 from partwatch.commands.common import UsageProblem, load, plain
 from partwatch.config import Config
-from store.db import StoreError, open_db
-from tui.services import ExportService, PollService, PollSummary, Progress, WatchHitNote
+from partwatch.refresh import RefreshReport
+from store import desk as store_desk
+from store.db import StoreError, open_db, transaction
+from store.desk_records import AdoptedQuestion
+from tracking.questions import QuestionView, Suggestion, adopted_question
+from tracking.timeline import TimelineEntry
+from tui.services import ExportService, PollService, PollSummary, Progress, WatchHitNote, WatchLine
 
 
 def poll_service(config: Config, *, force: bool = True) -> PollService:
@@ -32,18 +40,10 @@ def poll_service(config: Config, *, force: bool = True) -> PollService:
     return poll
 
 
-def _hit_notes(report: object) -> tuple[WatchHitNote, ...]:
-    hits = getattr(report, "new_hits", None)
-    if hits:
-        notes = []
-        for hit in hits:
-            source = getattr(hit, "source", None)
-            notes.append(WatchHitNote(item=str(getattr(hit, "item_title", None) or getattr(hit, "item_id", "")),
-                                      title=str(getattr(source, "title", "") or ""),
-                                      feed=str(getattr(source, "feed", "") or ""),
-                                      url=getattr(source, "url", None)))
-        return tuple(notes)
-    return tuple(WatchHitNote(item="Watch", title=line, feed="") for line in getattr(report, "alerts", []))
+def _hit_notes(report: RefreshReport) -> tuple[WatchHitNote, ...]:
+    hits = report.desk.new_hits if report.desk is not None else []
+    return tuple(WatchHitNote(item=hit.item_title, title=hit.headline, feed=hit.outlet, url=hit.url)
+                 for hit in hits)
 
 
 def export_service(config: Config) -> ExportService | None:
@@ -70,7 +70,8 @@ def open_dashboard(config: Config, *, poll: PollService | None = None,
         raise UsageProblem(str(exc)) from None
     app = PartwatchApp(config.db_path, config,
                        poll=poll if poll is not None else poll_service(config),
-                       export=export if export is not None else export_service(config))
+                       export=export if export is not None else export_service(config),
+                       desk=DeskService(config))
     app.run()
 
 
@@ -83,3 +84,61 @@ def tui(ctx: click.Context) -> None:
     q quits. ctrl+p offers every action.
     """
     open_dashboard(load(ctx))
+
+
+class DeskService:
+    """tui.services.Desk over partwatch's desk: the same reads and writes as the CLI commands."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def timeline(self, db: Any, partnership: str) -> list[TimelineEntry]:
+        return desk_views.timeline(db, partnership, last_looked=store_desk.last_looked(db, partnership))
+
+    def questions(self, db: Any, partnership: str | None) -> list[QuestionView]:
+        return desk_views.question_views(db, self.config, partnership)
+
+    def suggestions(self, db: Any, partnership: str | None) -> list[Suggestion]:
+        found = desk_views.suggestions(db, self.config, partnership)
+        return found
+
+    def watch(self, db: Any, partnership: str | None) -> list[WatchLine]:
+        views = (desk_views.watch_views(db, self.config) if partnership is None
+                 else desk_views.partnership_watch(db, self.config, partnership))
+        return [WatchLine(v.id, v.title, v.state, v.hits) for v in views]
+
+    def looked(self, db: Any, partnership: str, when: datetime) -> None:
+        with transaction(db):
+            store_desk.set_last_looked(db, partnership, when)
+
+    def answer(self, db: Any, question_id: str, text: str | None, article_id: int | None,
+               when: datetime) -> None:
+        with transaction(db):
+            store_desk.set_status(db, question_id, "answered", text or None, article_id, when)
+
+    def reopen(self, db: Any, question_id: str, when: datetime) -> None:
+        with transaction(db):
+            store_desk.set_status(db, question_id, "open", None, None, when)
+
+    def adopt(self, db: Any, suggestion_id: str, partnership: str | None, when: datetime) -> str:
+        suggestion = next((s for s in desk_views.suggestions(db, self.config) if s.id == suggestion_id), None)
+        if suggestion is None:
+            return "That suggestion is gone."
+        chosen = partnership if partnership in suggestion.partnerships else None
+        question = adopted_question(suggestion, chosen)
+        with transaction(db):
+            store_desk.adopt_question(db, AdoptedQuestion(question.id, question.partnership, question.text,
+                                                          question.terms),
+                                      suggestion.sources[0].article_id if suggestion.sources else None, when)
+        found = desk_sync.add_question_evidence(db, question)
+        return f"Adopted: {found} evidence sentences so far."
+
+    def dismiss(self, db: Any, suggestion_id: str, when: datetime) -> None:
+        suggestion = next((s for s in desk_views.suggestions(db, self.config) if s.id == suggestion_id), None)
+        if suggestion is not None:
+            with transaction(db):
+                store_desk.dismiss_suggestion(db, suggestion.id, suggestion.text, None, when)
+
+    def mark_seen(self, db: Any, item_ids: list[str] | None) -> int:
+        with transaction(db):
+            return store_desk.mark_seen(db, item_ids)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from partwatch.commands.tui import DeskService
 from partwatch.config import Config
 from tests.tui.fixture import build_fixture_db, fixed_clock
 from tui.app import PartwatchApp
@@ -26,6 +27,7 @@ def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
         path, config = fixture_db
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("change_poll_seconds", None)
+        kwargs.setdefault("desk", DeskService(config))
         return PartwatchApp(path, config, **kwargs)
     return make
 

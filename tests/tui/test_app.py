@@ -55,6 +55,7 @@ async def test_opening_an_article_marks_it_read_and_counts_follow(make_app, fixt
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("left_square_bracket")        # from the first partnership to all of them
         await pilot.press("6")
         await settle(pilot)
         articles = app.list_for("articles")
@@ -76,6 +77,7 @@ async def test_markup_and_escapes_in_titles_show_literally(make_app):
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("left_square_bracket")        # from the first partnership to all of them
         await pilot.press("6")
         await settle(pilot)
         articles = app.list_for("articles")
@@ -135,12 +137,12 @@ async def test_export_asks_for_a_path_and_says_where_it_wrote(make_app, tmp_path
         await pilot.press("e")
         await settle(pilot)
         dialog_input = app.screen.query_one("#dialog-input")
-        assert dialog_input.value.endswith("partwatch-all-2026-11-20.md")
+        assert dialog_input.value.endswith("partwatch-msft-openai-2026-11-20.md")
         dialog_input.value = str(target)
         await pilot.press("enter")
         await settle(pilot)
         assert target.read_text(encoding="utf-8") == "# briefing\n"
-        assert calls == [(None, target)]
+        assert calls == [("msft-openai", target)]
         assert any(str(target) in n.message for n in app._notifications)
 
 
@@ -166,6 +168,7 @@ async def test_poll_runs_in_a_worker_and_updates_the_lists(make_app, fixture_db)
     app = make_app(poll=poll)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
+        await pilot.press("left_square_bracket")        # from the first partnership to all of them
         await pilot.press("6")
         await settle(pilot)
         articles = app.list_for("articles")
@@ -184,6 +187,7 @@ async def test_a_write_by_another_process_is_noticed_and_the_selection_kept(make
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("left_square_bracket")        # from the first partnership to all of them
         await pilot.press("6")
         await settle(pilot)
         articles = app.list_for("articles")
