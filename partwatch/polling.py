@@ -20,6 +20,7 @@ import asyncio
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class PollSummary:
     moved: list[tuple[str, str]] = field(default_factory=list)       # permanent redirects (old, new)
     changed_ids: list[int] = field(default_factory=list)
     refresh: RefreshReport = field(default_factory=RefreshReport)
+    fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
 
     @property
     def exit_code(self) -> int:
@@ -75,6 +77,7 @@ class PollSummary:
             "warnings": [{"url": url, "warning": warning} for url, warning in self.warnings],
             "moved": [{"from": old, "to": new} for old, new in self.moved],
             "alerts": list(self.refresh.alerts),
+            "seconds": {"fetch_and_store": self.fetch_seconds, **self.refresh.seconds},
         }
 
 
@@ -96,7 +99,9 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
             if on_start is not None:
                 on_start(len(due))
             if due:
+                started = time.perf_counter()
                 _fetch_and_store(config, due, summary, transport, progress)
+                summary.fetch_seconds = round(time.perf_counter() - started, 3)
             summary.refresh = after_poll(db, config, summary.changed_ids)
             return summary
         finally:

@@ -12,7 +12,9 @@ what `poll --quiet` prints, so cron mails it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -27,6 +29,7 @@ class RefreshReport:
 
     changed: int = 0
     alerts: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)     # wall time per step, for bench/
     desk: desk_sync.DeskReport | None = None
     stories: stories_sync.StoriesReport | None = None
 
@@ -34,7 +37,18 @@ class RefreshReport:
 def after_poll(db: sqlite_utils.Database, config: Config, changed_ids: Sequence[int]) -> RefreshReport:
     """Bring everything derived from articles up to date with `changed_ids` (new and updated)."""
     report = RefreshReport(changed=len(changed_ids))
-    report.stories = stories_sync.place(db, config, changed_ids)
-    report.desk = desk_sync.refresh(db, config, changed_ids)
+    with _timed(report, "stories"):
+        report.stories = stories_sync.place(db, config, changed_ids)
+    with _timed(report, "desk"):
+        report.desk = desk_sync.refresh(db, config, changed_ids)
     report.alerts += [hit.line() for hit in report.desk.new_hits]
     return report
+
+
+@contextmanager
+def _timed(report: RefreshReport, step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[step] = round(time.perf_counter() - started, 3)
