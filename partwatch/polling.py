@@ -58,11 +58,13 @@ class PollSummary:
     changed_ids: list[int] = field(default_factory=list)
     refresh: RefreshReport = field(default_factory=RefreshReport)
     fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
+    refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
 
     @property
     def exit_code(self) -> int:
-        """0 when every polled feed succeeded (or nothing was due), 1 when any failed."""
-        return 1 if self.failed else 0
+        """0 when every polled feed succeeded (or nothing was due), 1 when any failed or the
+        refresh after storing failed."""
+        return 1 if self.failed or self.refresh_error else 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class PollSummary:
             "warnings": [{"url": url, "warning": warning} for url, warning in self.warnings],
             "moved": [{"from": old, "to": new} for old, new in self.moved],
             "alerts": list(self.refresh.alerts),
+            "refresh_error": self.refresh_error,
             "seconds": {"fetch_and_store": self.fetch_seconds, **self.refresh.seconds},
         }
 
@@ -102,7 +105,10 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 started = time.perf_counter()
                 _fetch_and_store(config, due, summary, transport, progress)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
-            summary.refresh = after_poll(db, config, summary.changed_ids)
+            try:
+                summary.refresh = after_poll(db, config, summary.changed_ids)
+            except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
+                summary.refresh_error = f"{type(exc).__name__}: {exc}"
             return summary
         finally:
             db.conn.close()
@@ -130,19 +136,23 @@ async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
     done = 0
     seen: set[str] = set()
     states = [feed_state(feed) for feed in due]
-    async for result in poll_feeds(states, config.poll, transport=transport, now=utc_now()):
-        feed = by_url.get(result.url)
-        if feed is None or result.url in seen:
-            continue
-        seen.add(result.url)
-        inbox.put((feed, result))
-        done += 1
-        if progress is not None:
-            progress(done, len(due), result.url)
+    missing = "no result from the poller"
+    try:
+        async for result in poll_feeds(states, config.poll, transport=transport, now=utc_now()):
+            feed = by_url.get(result.url)
+            if feed is None or result.url in seen:
+                continue
+            seen.add(result.url)
+            inbox.put((feed, result))
+            done += 1
+            if progress is not None:
+                progress(done, len(due), result.url)
+    except Exception as exc:  # noqa: BLE001 - a poller bug must not lose the feeds already stored
+        missing = f"the poll stopped early ({type(exc).__name__}: {exc})"
     for feed in due:
         if feed.url not in seen:
             # The poller must answer for every feed; if it did not, say so rather than lose it.
-            inbox.put((feed, FeedResult(url=feed.url, status="failed", error="no result from the poller")))
+            inbox.put((feed, FeedResult(url=feed.url, status="failed", error=missing)))
 
 
 class _Writer(threading.Thread):

@@ -72,6 +72,9 @@ def _print_summary(summary: PollSummary) -> None:
 def _print_needs_human(summary: PollSummary) -> None:
     for url, error in summary.errors:
         click.echo(f"failed: {plain(url)}: {plain(error)}")
+    if summary.refresh_error:
+        click.echo(f"failed: updating stories and the desk after the poll: {plain(summary.refresh_error)} "
+                   "(the articles are stored)")
     for alert in summary.refresh.alerts:
         click.echo(plain(alert))
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from feeds.records import FeedResult
+from partwatch import polling
 from partwatch.lock import poll_lock
 from store.articles import all_articles
 from store.db import open_db
@@ -133,3 +138,33 @@ def test_a_database_from_a_newer_partwatch_exits_2(partwatch: Runner) -> None:
 def test_no_feeds_says_how_to_add_one(partwatch: Runner) -> None:
     result = partwatch("")("poll")
     assert result.exit_code == 0 and "no feeds yet" in result.stdout
+
+
+def test_a_crash_after_storing_is_one_line_and_keeps_articles(site: Site, partwatch: Runner,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("partwatch.polling.after_poll", broken)
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")])))
+    result = pw("poll")
+    assert result.exit_code == 1
+    assert "failed: updating stories and the desk after the poll: RuntimeError: boom" in result.stdout
+    assert _titles(pw.db) == ["One"]
+
+
+def test_a_poller_crash_fails_the_unanswered_feeds_only(site: Site, partwatch: Runner,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = polling.poll_feeds
+
+    async def one_then_crash(*args: Any, **kwargs: Any) -> AsyncIterator[FeedResult]:
+        async for result in real(*args, **kwargs):
+            yield result
+            raise OSError("poller bug")
+
+    monkeypatch.setattr("partwatch.polling.poll_feeds", one_then_crash)
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "One")]), site.feed("/b.xml", [("b1", "Two")])))
+    data = json.loads(pw("poll", "--json").stdout)
+    assert (data["ok"], data["failed"]) == (1, 1)
+    assert "the poll stopped early (OSError: poller bug)" in data["errors"][0]["error"]
+    assert len(_titles(pw.db)) == 1
