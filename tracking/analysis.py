@@ -67,14 +67,15 @@ class Analyzer:
                 for sentence in sentences():
                     if "?" in sentence and is_interrogative(sentence):
                         found.questions.append((compiled.id, sentence))
+        whole = f"{title}\n{text}"
+        lowered = whole.lower()
         if evidence:
-            whole = f"{title}\n{text}"
             for question, matcher in self.questions:
                 if question.partnership is not None and question.partnership not in concerned:
                     continue
-                if matcher.matches(whole):
+                if matcher.matches(whole, lowered):
                     for sentence in matcher.full_sentences([title, *sentences()], EVIDENCE_SENTENCES):
                         found.evidence.append((question.id, sentence))
         if watch:
-            found.hits = self.watch.match(title, text, concerned, sentences)
+            found.hits = self.watch.match(title, text, concerned, sentences, lowered)
         return found

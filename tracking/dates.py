@@ -12,13 +12,15 @@ Rules (the heuristic, before the code):
   half of 2024" (half); "Q3", "Q3 2025", "the third quarter [of 2025]" (quarter);
   "in/since/by/... 2019" (year; a bare number is not a year); "yesterday", "today",
   "on Tuesday" (the latest Tuesday on or before publication: "said on Friday" in a Friday
-  article is that day), "last Tuesday" (before publication day), "3 days ago" (day); "last/this/next week" (week); "last/this month" (month);
+  article is that day), "last Tuesday" (before publication day), "3 days ago" (day);
+  "last/this/next week" (week); "last/this month" (month);
   "last/this year", "a year ago" (year).
 - Resolving: dateparser does every resolution it can, with the publication date as
   RELATIVE_BASE and PREFER_DATES_FROM="past" (news mostly reports what already happened):
   full dates, month names without a year ("February" in a March 2026 article is February
-  2026, "November" is November 2025), weekdays, "last week", "N days ago". Our own code only
-  adds what dateparser has no notion of: the part of a month or year and quarters. A quarter
+  2026, "November" is November 2025), "last week", "N days ago". Our own code only adds
+  what dateparser has no notion of (the part of a month or year, quarters) and weekdays,
+  which dateparser reads a week early when the article was published that day. A quarter
   without a year is the one nearest to publication, past or future: companies and analysts
   speak of the quarter just reported, the current one or the next ("expects to launch in Q3"
   in May 2026 is Q3 2026; "in Q4" in January 2027 is Q4 2026).
@@ -35,6 +37,7 @@ Rules (the heuristic, before the code):
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -82,6 +85,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _WEEKDAYS = {name: index for index, name in enumerate(
     "monday tuesday wednesday thursday friday saturday sunday".split())}
+# What each pattern of _PATTERNS needs (in order), and how to see it cheaply.
+_NEEDS = ("year", "month", "month", "month", "month", "month", "year", "year", "quarter", "quarter", "year",
+          "relative")
+_TRIGGERS = {
+    "year": re.compile(YEAR),
+    "month": re.compile(r"(?=[ADFJMNOS])" + MONTH),
+    "quarter": re.compile(r"Q[1-4]|quarter"),
+    "relative": re.compile(r"(?i:day|week|month|year|ago)|(?=[MTWFS])" + WEEKDAY),
+}
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _SETTINGS = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
@@ -99,7 +111,12 @@ def find_dates(sentence: str, published: datetime | date) -> list[DateRef]:
     """The date expressions in `sentence`, resolved against `published`, in text order."""
     base = published.date() if isinstance(published, datetime) else published
     spans: list[tuple[int, int, str, re.Match[str]]] = []
-    for kind, pattern in _PATTERNS:
+    # Each pattern needs a month name, a year, "Q"/"quarter" or a relative word: look for
+    # those once and run only the patterns that can match (most sentences need two scans).
+    present = {name for name, trigger in _TRIGGERS.items() if trigger.search(sentence)}
+    for (kind, pattern), needs in zip(_PATTERNS, _NEEDS, strict=True):
+        if needs not in present:
+            continue
         for match in pattern.finditer(sentence):
             spans.append((match.start(), match.end(), kind, match))
     # Longest first at each start; drop spans that overlap one already taken.
@@ -220,8 +237,50 @@ def _resolve_with_dateparser(kind: str, text: str, base: date) -> DateRef | None
     return DateRef(resolved, "day", expression)
 
 
-@lru_cache(maxsize=65536)
 def _parse(text: str, base: date) -> date | None:
+    """dateparser's reading of `text` as of `base`, cached so that a large store costs few
+    parses. What the answer depends on decides the cache key:
+    - a year in the text: nothing else (parsed once);
+    - a month name with a day ("March 19"): the base's month and day (parsed against the
+      same day of 2000 or 2001, leap year or not, and moved by the difference in years);
+    - a month name alone ("February"): the base's month only;
+    - a relative expression ("3 days ago", "last month", "a year ago"): nothing; it is parsed
+      once against a fixed day and its offset (days, months or years) applied to `base`.
+    """
+    if _HAS_YEAR.search(text):
+        return _parse_cached(text, date(2000, 6, 15))
+    if _MONTH_NAME.search(text):
+        if re.search(r"\d", text):
+            reference = date(2000 if calendar.isleap(base.year) else 2001, base.month, base.day)
+        else:
+            reference = date(2001, base.month, 28 if base.month == 2 else 30)
+        resolved = _parse_cached(text, reference)
+        if resolved is None:
+            return None
+        try:
+            return resolved.replace(year=resolved.year + base.year - reference.year)
+        except ValueError:      # 29 February moved to a year without one
+            return _parse_cached(text, base)
+    resolved = _parse_cached(text, _REFERENCE)
+    if resolved is None:
+        return None
+    lowered = text.lower()
+    if "month" in lowered:
+        back = (_REFERENCE.year * 12 + _REFERENCE.month) - (resolved.year * 12 + resolved.month)
+        index = base.year * 12 + base.month - 1 - back
+        return date(index // 12, index % 12 + 1, 1)
+    if "year" in lowered:
+        return date(base.year - (_REFERENCE.year - resolved.year), 1, 1)
+    return base - (_REFERENCE - resolved)
+
+
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTH_NAME = re.compile(MONTH)
+_REFERENCE = date(2001, 6, 15)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(text: str, base: date) -> date | None:
     if text.lower() == "this year":
         return date(base.year, 1, 1)
     if text.lower() == "this month":

@@ -34,18 +34,34 @@ def compile_group(group: Iterable[str]) -> re.Pattern[str] | None:
 
 @dataclass(frozen=True)
 class TermMatcher:
-    """A compiled term rule: every group must hit; any exclude term vetoes."""
+    """A compiled term rule: every group must hit; any exclude term vetoes.
+
+    `needles` hold each group's terms' first words in lower case: a group whose needles are
+    all absent from the lower-cased text cannot match, which skips the regex scan for most
+    articles (an exact pre-check, not a heuristic).
+    """
 
     groups: tuple[re.Pattern[str], ...]
     exclude: re.Pattern[str] | None = None
+    needles: tuple[tuple[str, ...], ...] = ()
+    exclude_needles: tuple[str, ...] = ()
 
-    def matches(self, text: str) -> bool:
-        """True when every group has a hit in `text` and no exclude term does."""
+    def matches(self, text: str, lowered: str | None = None) -> bool:
+        """True when every group has a hit in `text` and no exclude term does. Pass
+        `lowered` (text.lower()) when it is at hand, to share it between matchers."""
         if not self.groups:
             return False
-        if self.exclude is not None and self.exclude.search(text):
+        if lowered is None:
+            lowered = text.lower()
+        if self.exclude is not None and any(n in lowered for n in self.exclude_needles) \
+                and self.exclude.search(text):
             return False
-        return all(group.search(text) for group in self.groups)
+        for index, group in enumerate(self.groups):
+            if index < len(self.needles) and not any(n in lowered for n in self.needles[index]):
+                return False
+            if not group.search(text):
+                return False
+        return True
 
     def excluded(self, text: str) -> bool:
         return self.exclude is not None and self.exclude.search(text) is not None
@@ -77,6 +93,12 @@ class TermMatcher:
         return [sentences[index] for hits, index in scored if hits == best][:limit]
 
 
+def _needles(group: Iterable[str]) -> tuple[str, ...]:
+    return tuple({term.split()[0].lower() for term in group if term.strip()})
+
+
 def compile_terms(terms: Terms, exclude: Iterable[str] = ()) -> TermMatcher:
-    groups = tuple(pattern for pattern in (compile_group(group) for group in terms) if pattern is not None)
-    return TermMatcher(groups=groups, exclude=compile_group(exclude))
+    kept = [group for group in terms if any(term.strip() for term in group)]
+    groups = tuple(pattern for pattern in (compile_group(group) for group in kept) if pattern is not None)
+    return TermMatcher(groups=groups, exclude=compile_group(exclude),
+                       needles=tuple(_needles(group) for group in kept), exclude_needles=_needles(exclude))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from store.desk_records import FactRecord, Source, StoryRef
 from tracking.dates import PRECISIONS, DateRef, find_dates, has_date_hint
@@ -68,35 +68,43 @@ def extract_facts(compiled: CompiledPartnership, sentences: Iterable[str],
 
 def group_facts(facts: Sequence[FactRecord]) -> list[list[FactRecord]]:
     """Facts grouped so that each group is one fact (see the module docstring); groups and
-    their members come in a deterministic order (publication, then article id)."""
+    their members come in a deterministic order (date, then publication, then article id).
+
+    Each fact is looked up, cheapest first, by its exact normalised sentence, then by its
+    story, then compared (rapidfuzz, in C) with the first sentence of each group of its
+    period: linear in the number of facts for syndicated copies, and bounded by the number of
+    distinct facts of one period otherwise.
+    """
     ordered = sorted(facts, key=lambda f: (f.date, f.precision, f.source.published, f.source.article_id,
                                            f.sentence))
     groups: list[list[FactRecord]] = []
-    by_period: dict[tuple[date, str], list[list[FactRecord]]] = {}
+    exact: dict[tuple[date, str, str], list[FactRecord]] = {}
+    by_story: dict[tuple[date, str, int], list[FactRecord]] = {}
+    firsts: dict[tuple[date, str], tuple[list[str], list[list[FactRecord]]]] = {}
     for fact in ordered:
-        candidates = by_period.setdefault((fact.date, fact.precision), [])
-        for group in candidates:
-            if _same_fact(group, fact):
-                group.append(fact)
-                break
-        else:
-            group = [fact]
-            candidates.append(group)
+        period = (fact.date, fact.precision)
+        norm = " ".join(fact.sentence.lower().split())
+        group = exact.get((*period, norm))
+        if group is None and fact.story_id is not None:
+            group = by_story.get((*period, fact.story_id))
+            if group is not None and any(f.source.article_id == fact.source.article_id for f in group):
+                group = None       # another sentence of the same article: a different fact
+        texts, candidates = firsts.setdefault(period, ([], []))
+        if group is None and texts:
+            found = process.extractOne(fact.sentence, texts, scorer=fuzz.token_set_ratio,
+                                       score_cutoff=SAME_FACT_SIMILARITY)
+            if found is not None:
+                group = candidates[found[2]]
+        if group is None:
+            group = []
             groups.append(group)
+            texts.append(fact.sentence)
+            candidates.append(group)
+        group.append(fact)
+        exact.setdefault((*period, norm), group)
+        if fact.story_id is not None:
+            by_story.setdefault((*period, fact.story_id), group)
     return groups
-
-
-def _same_fact(group: list[FactRecord], fact: FactRecord) -> bool:
-    for member in group:
-        if member.source.article_id == fact.source.article_id:
-            if member.sentence == fact.sentence:
-                return True
-            continue
-        if fact.story_id is not None and member.story_id == fact.story_id:
-            return True
-        if fuzz.token_set_ratio(member.sentence, fact.sentence) >= SAME_FACT_SIMILARITY:
-            return True
-    return False
 
 
 def build_timeline(stories: Iterable[StoryRef], facts: Sequence[FactRecord],

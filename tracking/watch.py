@@ -40,16 +40,18 @@ class WatchMatcher:
         ]
 
     def match(self, title: str, text: str, partnerships: Collection[str],
-              sentences: Callable[[], Sequence[str]]) -> list[tuple[str, str]]:
+              sentences: Callable[[], Sequence[str]], lowered: str | None = None) -> list[tuple[str, str]]:
         """(item id, sentence) for each item the article is a hit for. `sentences` is called
-        only when some item matches, since splitting is the expensive part."""
+        only when some item matches, since splitting is the expensive part; `lowered` is the
+        lower-cased title and text when the caller has it."""
         hits: list[tuple[str, str]] = []
         whole = f"{title}\n{text}"
+        lowered = lowered if lowered is not None else whole.lower()
         split: Sequence[str] | None = None
         for item, matcher in self._matchers:
             if item.partnership is not None and item.partnership not in partnerships:
                 continue
-            if not matcher.matches(whole):
+            if not matcher.matches(whole, lowered):
                 continue
             if split is None:
                 split = [title, *sentences()]
