@@ -121,7 +121,7 @@ def export_timing(entries: int) -> tuple[float, float, int, int]:
                                when + timedelta(hours=k)) for k in range(3))
         stories.append(StoryRef(i, members[0].title, members[0].url, members[0].feed, 3, when,
                                 "Summary of the story. " * 5, members))
-        facts.append(FactRecord("p", (when - timedelta(days=3)).date(), "day", "on Monday",
+        facts.append(FactRecord("p", (start - timedelta(days=i + 1)).date(), "day", "on Monday",
                                 f"On Monday, OpenAI and AWS said thing number {i}: {'x' * (i % 97)}.",
                                 members[1], None))
     timeline = build_timeline(stories, facts)

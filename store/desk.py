@@ -106,37 +106,36 @@ def story_refs(db: sqlite_utils.Database, partnership: str) -> list[StoryRef]:
         members.setdefault(story_id, [])
         if article_id not in members[story_id]:
             members[story_id].append(article_id)
-    leads = _story_leads(db, list(members))
+    heads = _story_heads(db, list(members))
     sources = sources_for(db, [a for ids in members.values() for a in ids])
-    texts = _lead_texts(db, [leads.get(s, min(ids)) for s, ids in members.items()])
+    texts = _lead_texts(db, [heads[s][0] if s in heads else min(ids) for s, ids in members.items()])
     refs = []
     for story_id, ids in members.items():
         ordered = sorted((sources[i] for i in ids if i in sources), key=lambda s: (s.published, s.article_id))
         if not ordered:
             continue
-        lead_id = leads.get(story_id, ordered[0].article_id)
+        lead_id, origin_id, title = heads.get(story_id, (ordered[0].article_id, ordered[0].article_id, None))
         lead = next((s for s in ordered if s.article_id == lead_id), ordered[0])
+        origin = next((s for s in ordered if s.article_id == origin_id), ordered[0])
+        members_origin_first = (origin, *(s for s in ordered if s is not origin))
         refs.append(StoryRef(
-            id=story_id, title=lead.title, url=lead.url, origin=ordered[0].feed,
+            id=story_id, title=title or lead.title, url=lead.url, origin=origin.feed,
             outlets=len({s.feed for s in ordered}), first_published=ordered[0].published,
-            summary=texts.get(lead.article_id, ""), members=tuple(ordered),
+            summary=texts.get(lead.article_id, ""), members=members_origin_first,
         ))
     return refs
 
 
-def _story_leads(db: sqlite_utils.Database, story_ids: list[int]) -> dict[int, int]:
+def _story_heads(db: sqlite_utils.Database, story_ids: list[int]) -> dict[int, tuple[int, int, str]]:
+    """story id -> (lead article, origin article, title) from the stories table, when present."""
     if not _has_table(db, "stories"):
         return {}
-    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(stories)")}
-    if "lead_id" not in columns:
-        return {}
-    found: dict[int, int] = {}
+    found: dict[int, tuple[int, int, str]] = {}
     for marks, chunk in _chunks(story_ids):
-        for story_id, lead_id in db.conn.execute(
-            f"SELECT id, lead_id FROM stories WHERE id IN ({marks})", chunk
+        for story_id, lead_id, origin_id, title in db.conn.execute(
+            f"SELECT id, lead_id, origin_id, title FROM stories WHERE id IN ({marks})", chunk
         ):
-            if lead_id is not None:
-                found[int(story_id)] = int(lead_id)
+            found[int(story_id)] = (int(lead_id), int(origin_id), str(title))
     return found
 
 

@@ -20,7 +20,7 @@ class Source:
 
 @dataclass(frozen=True)
 class StoryRef:
-    """A story as the timeline needs it; `members` is in publication order, origin first."""
+    """A story as the timeline needs it; `members`: the origin first, then publication order."""
 
     id: int
     title: str

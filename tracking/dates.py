@@ -37,7 +37,6 @@ Rules (the heuristic, before the code):
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -238,28 +237,25 @@ def _resolve_with_dateparser(kind: str, text: str, base: date) -> DateRef | None
 
 
 def _parse(text: str, base: date) -> date | None:
-    """dateparser's reading of `text` as of `base`, cached so that a large store costs few
-    parses. What the answer depends on decides the cache key:
-    - a year in the text: nothing else (parsed once);
-    - a month name with a day ("March 19"): the base's month and day (parsed against the
-      same day of 2000 or 2001, leap year or not, and moved by the difference in years);
-    - a month name alone ("February"): the base's month only;
-    - a relative expression ("3 days ago", "last month", "a year ago"): nothing; it is parsed
-      once against a fixed day and its offset (days, months or years) applied to `base`.
+    """dateparser's reading of `text` as of `base`, cached by text alone so that a large
+    store costs one parse per distinct expression:
+    - a year in the text: the base does not matter;
+    - a month name without a year ("March 19", "February"): dateparser reads the month and
+      day against the last day of 2000 (a leap year); the year is then the base's when that
+      day is not after the base, else the year before (PREFER_DATES_FROM="past");
+    - a relative expression ("3 days ago", "last month", "a year ago"): parsed against a
+      fixed day, and its offset (days, months or years) applied to `base`.
     """
     if _HAS_YEAR.search(text):
         return _parse_cached(text, date(2000, 6, 15))
     if _MONTH_NAME.search(text):
-        if re.search(r"\d", text):
-            reference = date(2000 if calendar.isleap(base.year) else 2001, base.month, base.day)
-        else:
-            reference = date(2001, base.month, 28 if base.month == 2 else 30)
-        resolved = _parse_cached(text, reference)
+        resolved = _parse_cached(text, date(2000, 12, 31))
         if resolved is None:
             return None
+        year = base.year if (resolved.month, resolved.day) <= (base.month, base.day) else base.year - 1
         try:
-            return resolved.replace(year=resolved.year + base.year - reference.year)
-        except ValueError:      # 29 February moved to a year without one
+            return resolved.replace(year=year)
+        except ValueError:      # 29 February in a year without one
             return _parse_cached(text, base)
     resolved = _parse_cached(text, _REFERENCE)
     if resolved is None:

@@ -182,12 +182,10 @@ def _timeline_md(entries: Sequence[TimelineEntry], last_looked: datetime | None)
         when = md_text(period_label(entry.date, entry.precision))
         new = " · **new**" if entry.new and last_looked is not None else ""
         if entry.kind == "story":
-            lead = entry.sources[0] if entry.sources else None
             copies = len(entry.sources)
             outlets = f"{entry.outlets} outlet{'s' if entry.outlets != 1 else ''}"
-            origin = md_text(lead.feed) if lead else "unknown"
-            url = next((s.url for s in entry.sources if s.title == entry.title and s.url), None)
-            url = url or (lead.url if lead else None)
+            origin = md_text(entry.origin or (entry.sources[0].feed if entry.sources else "unknown"))
+            url = entry.url or (entry.sources[0].url if entry.sources else None)
             lines.append(f"- **{when}** · {md_link(entry.title, url)} · {origin}, {outlets}, "
                          f"{copies} cop{'ies' if copies != 1 else 'y'}{new}")
         else:

@@ -47,6 +47,8 @@ class TimelineEntry:
     story_id: int | None
     new: bool = False
     outlets: int = 1
+    url: str | None = None          # story: the lead's link
+    origin: str | None = None       # story: the origin outlet
 
 
 def extract_facts(compiled: CompiledPartnership, sentences: Iterable[str],
@@ -116,7 +118,8 @@ def build_timeline(stories: Iterable[StoryRef], facts: Sequence[FactRecord],
         entries.append(TimelineEntry(
             date=story.first_published.date(), precision="day", kind="story", title=story.title,
             text=story.summary, sources=story.members, story_id=story.id,
-            new=_is_new(story.members, last_looked), outlets=story.outlets,
+            new=_is_new(story.members, last_looked), outlets=story.outlets, url=story.url,
+            origin=story.origin,
         ))
     for group in group_facts(facts):
         first = group[0]
