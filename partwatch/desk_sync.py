@@ -84,6 +84,8 @@ def refresh(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int
     report = DeskReport()
     hashes = _hashes(config)
     stale = {key for key, value in hashes.items() if store_desk.get_meta(db, key) != value}
+    if not stale and not article_ids:
+        return report           # nothing changed: no write, so a reader never waits on a poll
     report.retagged_all = KEY_PARTNERSHIPS in stale
     report.requestioned_all = report.retagged_all or KEY_QUESTIONS in stale
     report.rewatched_all = report.retagged_all or KEY_WATCH in stale
