@@ -18,20 +18,6 @@ def article_ids_for(db: sqlite_utils.Database, partnership_id: str) -> list[int]
     return [int(row[0]) for row in rows]
 
 
-def partnerships_of(db: sqlite_utils.Database, article_ids: Iterable[int]) -> dict[int, set[str]]:
-    """article id -> the partnerships it concerns (articles that concern none are left out)."""
-    wanted = list(dict.fromkeys(article_ids))
-    found: dict[int, set[str]] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for article_id, partnership in db.conn.execute(
-            f"SELECT article_id, partnership FROM article_partnerships WHERE article_id IN ({marks})", chunk
-        ):
-            found.setdefault(int(article_id), set()).add(str(partnership))
-    return found
-
-
 def replace_tags(db: sqlite_utils.Database, article_ids: Iterable[int],
                  tags: Iterable[tuple[int, str]]) -> None:
     """Forget the tags of `article_ids` and store `tags` (article id, partnership) instead.
@@ -48,8 +34,3 @@ def replace_tags(db: sqlite_utils.Database, article_ids: Iterable[int],
 
 def clear_tags(db: sqlite_utils.Database) -> None:
     db.conn.execute("DELETE FROM article_partnerships")
-
-
-def tag_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    rows = db.conn.execute("SELECT partnership, COUNT(*) FROM article_partnerships GROUP BY partnership")
-    return {str(p): int(n) for p, n in rows}

@@ -73,11 +73,6 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def terminal_safe(text: str) -> str:
-    """Text for a terminal line: no escape sequences or control characters can get through."""
-    return clean_text(text)
-
-
 def md_text(text: str) -> str:
     """Untrusted text as inert Markdown (see the module docstring)."""
     return _MD_SPECIAL.sub(r"\\\1", clean_text(text))

@@ -20,7 +20,7 @@ first scan, which is the common case over a large store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracking.model import Partnership
@@ -109,9 +109,3 @@ class Tagger:
         """The ids of the partnerships the article concerns, in configuration order."""
         lowered = f"{title}\n{text}".lower()
         return [c.id for c in self.compiled if c.may_concern(lowered) and c.concerns(title, text)]
-
-    def tag_many(self, articles: Iterable[tuple[int, str, str]]) -> Iterator[tuple[int, str]]:
-        """(article id, partnership id) for each pair where the article concerns it."""
-        for article_id, title, text in articles:
-            for partnership_id in self.tag(title, text):
-                yield article_id, partnership_id

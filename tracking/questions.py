@@ -160,7 +160,3 @@ def adopted_question(suggestion: Suggestion, partnership: str | None = None) -> 
     chosen = partnership or (suggestion.partnerships[0] if suggestion.partnerships else None)
     return Question(id=suggestion.id, text=suggestion.text, terms=terms_for(suggestion.text),
                     partnership=chosen)
-
-
-def newest_first(evidence: Iterable[Evidence]) -> list[Evidence]:
-    return sorted(evidence, key=lambda e: (e.source.published, e.source.article_id, e.sentence), reverse=True)

@@ -63,9 +63,6 @@ class TermMatcher:
                 return False
         return True
 
-    def excluded(self, text: str) -> bool:
-        return self.exclude is not None and self.exclude.search(text) is not None
-
     def groups_hit(self, text: str) -> int:
         return sum(1 for group in self.groups if group.search(text))
 

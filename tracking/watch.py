@@ -58,6 +58,3 @@ class WatchMatcher:
             best = matcher.best_sentences(split, limit=1)
             hits.append((item.id, best[0] if best else title))
         return hits
-
-    def state_of(self, item_id: str, hits: Iterable[Hit]) -> WatchState:
-        return item_state(hit for hit in hits if hit.item_id == item_id)
