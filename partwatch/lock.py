@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from store.db import StoreError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -33,8 +35,12 @@ def lock_path(db_path: Path) -> Path:
 def poll_lock(db_path: Path) -> Iterator[Path]:
     """Hold the poll lock for `db_path` for the duration of the block, or raise LockBusy."""
     path = lock_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the poll lock ({exc.strerror}); "
+                         "check that the database's folder is writable") from None
     try:
         if fcntl is not None:
             try:

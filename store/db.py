@@ -52,6 +52,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{target}: cannot open the database ({exc}); check the path and permissions, "
                          "or move the file aside to start afresh") from exc
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the database's folder ({exc.strerror}); "
+                         "check the path and permissions") from exc
 
 
 def memory_db() -> sqlite_utils.Database:

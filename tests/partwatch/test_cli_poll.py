@@ -168,3 +168,12 @@ def test_a_poller_crash_fails_the_unanswered_feeds_only(site: Site, partwatch: R
     assert (data["ok"], data["failed"]) == (1, 1)
     assert "the poll stopped early (OSError: poller bug)" in data["errors"][0]["error"]
     assert len(_titles(pw.db)) == 1
+
+
+def test_an_unwritable_database_folder_exits_2(partwatch: Runner, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    pw = partwatch("")
+    pw.db = blocker / "sub" / "pw.db"
+    result = pw("poll")
+    assert result.exit_code == 2 and "cannot create" in result.stderr
