@@ -65,6 +65,7 @@ VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Quest
                "feeds": "Feeds", "articles": "Articles", "search": "Search"}
 CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
+NARROW = 100                              # below this many columns the picker folds into a line
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)                                  # the picker's option id for "all partnerships"
@@ -131,7 +132,7 @@ class PartwatchApp(App[None]):
     CSS_PATH = "partwatch.tcss"
     TITLE = "partwatch"
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {PartwatchCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -150,6 +151,7 @@ class PartwatchApp(App[None]):
                 id="partnership.previous"),
         Binding("right_square_bracket", "cycle_partnership(1)", "Next partnership", show=False,
                 id="partnership.next"),
+        Binding("p", "partnerships", "Partnerships", id="partnerships"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="article.toggle_read"),
         Binding("a", "answer", "Answer", id="question.answer"),
         Binding("u", "reopen", "Reopen", id="question.reopen"),
@@ -208,6 +210,7 @@ class PartwatchApp(App[None]):
             with Vertical(id="sidebar"):
                 yield OptionList(id="partnerships")
             with Vertical(id="main"):
+                yield Static(id="focus-bar")
                 yield Static(id="first-run")
                 with TabbedContent(initial="timeline", id="views"):
                     with TabPane("Timeline", id="timeline"):
@@ -315,10 +318,26 @@ class PartwatchApp(App[None]):
             if start:
                 self.focus_partnership(start, save=False)
         self.set_class(board.empty, "-empty")
+        self._draw_picker()
+        self._update_header()
+        self._update_tab_labels()
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < NARROW
+
+    def on_resize(self) -> None:
+        if self.dashboard is not None:
+            self._draw_picker()
+            self._update_tab_labels()
+
+    def _draw_picker(self) -> None:
+        board = self.dashboard
+        assert board is not None
         picker = self._q("#partnerships", OptionList)
         highlighted = picker.highlighted
         picker.clear_options()
-        spark_days = 30 if self.size.width >= 100 else 22
+        spark_days = 30
         for number, summary in enumerate(board.partnerships):
             if number:
                 picker.add_option(None)
@@ -333,8 +352,21 @@ class PartwatchApp(App[None]):
             picker.add_option(Option(prompt, id=summary.id or ALL_OPTION))
         index = next((i for i, s in enumerate(board.partnerships) if (s.id or None) == self.partnership), 0)
         picker.highlighted = index if highlighted is None else min(highlighted, picker.option_count - 1)
-        self._update_header()
-        self._update_tab_labels()
+        self._draw_focus_bar()
+
+    def _draw_focus_bar(self) -> None:
+        """At 80 columns the picker folds away: one line says what is in focus and how it moves."""
+        board = self.dashboard
+        summary = next((s for s in board.partnerships if (s.id or None) == self.partnership), None) if board else None
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        if summary is not None:
+            bar.append(clean_line(summary.name), style="bold")
+            if summary.id:
+                bar.append(f"  {summary.new_stories} new stories · {summary.new_hits} new hits",
+                           style="bold yellow" if summary.new_hits or summary.new_stories else "dim")
+            bar.append("  " + sparkline(summary.per_day[-14:]), style="green")
+        bar.append("  p: pick", style="dim")
+        self._q("#focus-bar", Static).update(bar)
 
     def _update_header(self) -> None:
         name = "All partnerships"
@@ -361,21 +393,41 @@ class PartwatchApp(App[None]):
             labels["watch"] = f"Watch +{board.extra['new_hits']}"
         if board.unread:
             labels["articles"] = f"Articles {board.unread:,}●"
+        narrow = self.narrow
         for key, number in zip(VIEWS, "1234567", strict=False):
-            tabs.get_tab(key).label = Text(f"{number} {labels[key]}" if key != "search" else "/ Search")
+            if key == "search":
+                label = "/" if narrow else "/ Search"
+            else:
+                label = labels[key] if narrow else f"{number} {labels[key]}"
+            tabs.get_tab(key).label = Text(label.replace(" +", "+") if narrow else label)
 
     @on(OptionList.OptionSelected, "#partnerships")
     def _partnership_chosen(self, event: OptionList.OptionSelected) -> None:
         chosen = event.option.id
         self.focus_partnership(None if chosen in (None, ALL_OPTION) else chosen)
 
+    def action_partnerships(self) -> None:
+        """Focus the picker (at 80 columns it opens over the lists; choosing closes it)."""
+        if self.narrow and self.has_class("-picker"):
+            self.remove_class("-picker")
+            self.current_list.focus()
+            return
+        self.add_class("-picker")
+        self._q("#partnerships", OptionList).focus()
+
     def focus_partnership(self, partnership: str | None, *, save: bool = True) -> None:
+        if self.has_class("-picker"):
+            self.remove_class("-picker")
+            if self.narrow:
+                self.current_list.focus()
         if partnership == self.partnership:
             return
         self.save_looked()
         self.partnership = partnership
         self._update_header()
         self._update_tab_labels()
+        if self.dashboard is not None:
+            self._draw_focus_bar()
         self._set_loaders()
         picker = self._q("#partnerships", OptionList)
         if picker.option_count:
@@ -424,7 +476,10 @@ class PartwatchApp(App[None]):
         self.action_show_view("search")
 
     def action_back(self) -> None:
-        if self.view == "search":
+        if self.has_class("-picker"):
+            self.remove_class("-picker")
+            self.current_list.focus()
+        elif self.view == "search":
             self.action_show_view(self._previous_view)
         elif self.screen.focused is not self.current_list:
             self.current_list.focus()
