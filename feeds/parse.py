@@ -93,6 +93,11 @@ def _parse_xml_feed(body: bytes, url: str, ctype: str, first_seen: datetime) -> 
     entries: list[Any] = parsed.get("entries", [])
     version: str = parsed.get("version", "") or ""
     problem = _bozo_message(parsed)
+    if entries and "no element found" in str(parsed.get("bozo_exception", "")):
+        # The document was cut short (expat hit the end mid-element): its last entry may be cut
+        # too, and a half-written entry would be stored and shown until the next good poll.
+        # The whole ones are kept; the last comes back complete with the next full document.
+        entries = entries[:-1]
     if not entries:
         if not version:
             if _HTML_START.search(body[:2048]) or (
