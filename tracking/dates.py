@@ -106,8 +106,9 @@ class DateRef:
     expression: str
 
 
-def find_dates(sentence: str, published: datetime | date) -> list[DateRef]:
-    """The date expressions in `sentence`, resolved against `published`, in text order."""
+def find_dates(sentence: str, published: datetime | date, first_only: bool = False) -> list[DateRef]:
+    """The date expressions in `sentence`, resolved against `published`, in text order
+    (only the first that resolves with `first_only`)."""
     base = published.date() if isinstance(published, datetime) else published
     spans: list[tuple[int, int, str, re.Match[str]]] = []
     # Each pattern needs a month name, a year, "Q"/"quarter" or a relative word: look for
@@ -130,6 +131,8 @@ def find_dates(sentence: str, published: datetime | date) -> list[DateRef]:
         ref = _resolve(kind, match, base)
         if ref is not None:
             result.append(ref)
+            if first_only:
+                break
     return result
 
 
