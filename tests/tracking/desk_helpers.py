@@ -53,3 +53,22 @@ def store_hand_written(db: sqlite_utils.Database, feed_name: str, articles: list
     feed = add_feed(db, url, seen, name=feed_name)
     new, _ = store_articles(db, feed.id, articles, seen)
     return new
+
+
+_DEMO_DESK: list[sqlite_utils.Database] = []
+
+
+def demo_desk() -> tuple[sqlite_utils.Database, Config]:
+    """A private copy of a database holding the demo feeds after a desk refresh. The original
+    is built once per test process (parsing and analysing the feeds is the slow part)."""
+    from partwatch import desk_sync
+    from store.db import memory_db
+
+    config = demo_config()
+    if not _DEMO_DESK:
+        built = memory_db()
+        desk_sync.refresh(built, config, load_demo_feeds(built))
+        _DEMO_DESK.append(built)
+    copy = memory_db()
+    _DEMO_DESK[0].conn.backup(copy.conn)
+    return copy, config

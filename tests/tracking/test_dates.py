@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from partwatch import desk_sync
 from store import desk as store_desk
-from store.db import memory_db
-from tests.tracking.desk_helpers import DEMO, demo_config, guid_ids, load_demo_feeds
+from tests.tracking.desk_helpers import DEMO, demo_desk, guid_ids
 from tracking.dates import find_dates
 from tracking.timeline import period_label
 
@@ -60,9 +58,7 @@ def test_labels() -> None:
 
 def test_demo_facts_resolve_as_the_truth_file_says() -> None:
     truth = json.loads((DEMO / "truth.json").read_text())
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
+    db, config = demo_desk()
     by_id = {v: k for k, v in guid_ids(db).items()}
     stored = {(by_id[f.source.article_id], f.sentence): (f.date.isoformat(), f.precision)
               for p in config.partnerships for f in store_desk.facts_for(db, p.id)}

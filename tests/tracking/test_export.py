@@ -17,7 +17,11 @@ from partwatch.config import Config, parse_config
 from partwatch.desk_views import briefing
 from store import desk as store_desk
 from store.db import memory_db
-from tests.tracking.desk_helpers import demo_config, load_demo_feeds, make_article, store_hand_written
+from tests.tracking.desk_helpers import (
+    demo_desk,
+    make_article,
+    store_hand_written,
+)
 from tracking.export import md_link, md_text, safe_url, to_json, to_json_data, to_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,9 +125,7 @@ def test_md_text_escapes_every_markdown_character() -> None:
 
 
 def test_json_follows_the_schema_on_the_demo() -> None:
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
+    db, config = demo_desk()
     data = json.loads(to_json(briefing(db, config, GENERATED)))
     jsonschema.validate(data, SCHEMA)
     assert set(data) == {"generated", "partnerships", "watch"}

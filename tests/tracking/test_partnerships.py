@@ -9,7 +9,7 @@ import pytest
 from partwatch import desk_sync
 from store.db import memory_db
 from store.partnerships import article_ids_for
-from tests.tracking.desk_helpers import DEMO, demo_config, guid_ids, load_demo_feeds
+from tests.tracking.desk_helpers import DEMO, demo_config, demo_desk, guid_ids, load_demo_feeds
 from tracking.model import Partnership
 from tracking.partnerships import Tagger, compile_partnership
 
@@ -45,9 +45,7 @@ def test_title_and_text_together_name_the_parties() -> None:
 
 def test_demo_tagging_matches_the_truth_file() -> None:
     truth = json.loads((DEMO / "truth.json").read_text())
-    db = memory_db()
-    ids = load_demo_feeds(db)
-    desk_sync.refresh(db, demo_config(), ids)
+    db, _config = demo_desk()
     by_id = {v: k for k, v in guid_ids(db).items()}
     for partnership, guids in truth["partnerships"].items():
         assert {by_id[i] for i in article_ids_for(db, partnership)} == set(guids), partnership

@@ -10,9 +10,8 @@ import pytest
 from partwatch import desk_sync
 from partwatch.desk_views import question_views, suggestions
 from store import desk as store_desk
-from store.db import memory_db
 from store.desk_records import AdoptedQuestion, Source
-from tests.tracking.desk_helpers import DEMO, demo_config, guid_ids, load_demo_feeds
+from tests.tracking.desk_helpers import DEMO, demo_desk, guid_ids
 from tracking.questions import adopted_question, group_suggestions, is_interrogative, terms_for
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -21,10 +20,7 @@ CARVE_OUT = "Does the carve-out apply to all OpenAI products indefinitely, or on
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[object, object]:
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
-    return db, config
+    return demo_desk()
 
 
 def test_configured_question_evidence_matches_the_truth_newest_first(demo: tuple) -> None:
@@ -59,9 +55,7 @@ def test_near_identical_suggestions_are_one_with_all_sources(demo: tuple) -> Non
 
 
 def test_adopt_makes_a_stored_question_with_evidence_and_dismiss_is_forever() -> None:
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
+    db, config = demo_desk()
     listed = suggestions(db, config)
     carve = next(s for s in listed if "carve-out apply" in s.text)
     question = adopted_question(carve)

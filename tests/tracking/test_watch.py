@@ -10,7 +10,7 @@ from partwatch.desk_views import partnership_watch, watch_views
 from store import desk as store_desk
 from store.articles import get_articles
 from store.db import memory_db
-from tests.tracking.desk_helpers import DEMO, demo_config, guid_ids, load_demo_feeds
+from tests.tracking.desk_helpers import DEMO, demo_config, demo_desk, guid_ids, load_demo_feeds
 from tracking.model import WatchItem
 from tracking.watch import WatchMatcher
 
@@ -37,9 +37,7 @@ def test_terms_exclude_and_partnership_decide_a_hit() -> None:
 
 def test_demo_hits_match_the_truth_file() -> None:
     truth = json.loads((DEMO / "truth.json").read_text())["watch"]
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
+    db, config = demo_desk()
     by_id = {v: k for k, v in guid_ids(db).items()}
     for view in watch_views(db, config):
         assert {by_id[h.source.article_id] for h in view.hits} == set(truth[view.id]), view.id
@@ -81,9 +79,7 @@ def test_states_across_two_polls() -> None:
 
 
 def test_partnership_watch_holds_unnamed_items_hits_among_its_articles() -> None:
-    db = memory_db()
-    config = demo_config()
-    desk_sync.refresh(db, config, load_demo_feeds(db))
+    db, config = demo_desk()
     views = {v.id: v for v in partnership_watch(db, config, "openai-aws")}
     assert "frontier-launch" in views                   # names openai-aws
     assert "ftc-probe" not in views                      # names another partnership
