@@ -63,7 +63,7 @@ class Briefing:
 
 # --- untrusted text -----------------------------------------------------------------------------
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:@~=$%^\"'])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&:@~=$%^])")
 
 
 def clean_text(text: str) -> str:
