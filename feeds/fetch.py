@@ -67,18 +67,21 @@ class _Refused(Exception):
 
 
 def make_client(
-    settings: PollSettings, transport: httpx.AsyncBaseTransport | None = None
+    settings: PollSettings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    connections: int | None = None,
+    verify: ssl.SSLContext | bool = True,
 ) -> httpx.AsyncClient:
-    """The one client a poll shares: connection reuse across feeds of one host, HTTP/2 over TLS."""
+    """A client for a poll: keep-alive reuse across feeds of one host, HTTP/2 over TLS."""
+    size = connections or settings.concurrency
     return httpx.AsyncClient(
         http2=True,
         transport=transport,
+        verify=verify,
         follow_redirects=False,
         timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
-        limits=httpx.Limits(
-            max_connections=settings.concurrency,
-            max_keepalive_connections=settings.concurrency,
-        ),
+        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
         headers={
             "User-Agent": settings.user_agent,
             "Accept": ACCEPT,
