@@ -386,11 +386,11 @@ class PartwatchApp(App[None]):
         labels = dict(VIEW_TITLES)
         if summary is not None and summary.id:
             if summary.new_stories:
-                labels["timeline"] = f"Timeline +{summary.new_stories}"
+                labels["timeline"] = f"Timeline+{summary.new_stories}"
             if summary.new_hits:
-                labels["watch"] = f"Watch +{summary.new_hits}"
+                labels["watch"] = f"Watch+{summary.new_hits}"
         elif board.extra.get("new_hits"):
-            labels["watch"] = f"Watch +{board.extra['new_hits']}"
+            labels["watch"] = f"Watch+{board.extra['new_hits']}"
         if board.unread:
             labels["articles"] = f"Articles {board.unread:,}●"
         narrow = self.narrow
@@ -399,7 +399,7 @@ class PartwatchApp(App[None]):
                 label = "/" if narrow else "/ Search"
             else:
                 label = labels[key] if narrow else f"{number} {labels[key]}"
-            tabs.get_tab(key).label = Text(label.replace(" +", "+") if narrow else label)
+            tabs.get_tab(key).label = Text(label)
 
     @on(OptionList.OptionSelected, "#partnerships")
     def _partnership_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -542,6 +542,8 @@ class PartwatchApp(App[None]):
             return
         for partnership in looked:
             self.desk.looked(self.thread_db(), partnership, self.clock())
+        if looked:
+            self.post_message(Changed())
 
     async def action_quit(self) -> None:
         if self._looked and self.desk is not None:

@@ -164,11 +164,12 @@ def timeline_row(entry: TimelineEntry) -> Row:
 
 
 def timeline_loader(partnership: str | None, desk: Desk | None) -> Loader:
-    """The partnership's whole timeline, built by tracking/ in the worker and then drawn lazily."""
+    """The partnership's whole timeline, built by tracking/ in the worker and then drawn lazily,
+    newest first: the desk is read for what moved lately (the export reads oldest first)."""
     def load(db: Any, after: Row | None, limit: int) -> Page:
         if partnership is None or desk is None:
             return Page(rows=[], more=False, total=0)
-        rows = [timeline_row(e) for e in desk.timeline(db, partnership)]
+        rows = [timeline_row(e) for e in reversed(desk.timeline(db, partnership))]
         return Page(rows=rows, more=False, total=len(rows))
     return load
 
@@ -317,8 +318,14 @@ def _source_line(out: Text, source: Any) -> None:
     out.append(clean_line(source.feed), style="italic")
     out.append(" — " + clean_line(source.title))
     if source.url:
-        out.append("\n      " + clean_line(source.url), style="dim underline")
+        out.append("\n      " + _short_url(source.url), style="dim underline")
     out.append("\n")
+
+
+def _short_url(url: str, width: int = 72) -> str:
+    """A link on one line (o opens the whole of it)."""
+    url = clean_line(url)
+    return url if len(url) <= width else url[:width - 1] + "…"
 
 
 def fact_text(entry: TimelineEntry) -> Text:

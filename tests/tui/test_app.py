@@ -11,10 +11,9 @@ from textual.widgets import Static, TabbedContent
 
 from feeds.records import FeedResult, ParsedArticle, PollSettings
 from store.db import open_db
-from store.feeds import get_feed
-from store.feeds import store_result
+from store.feeds import get_feed, store_result
 from tests.tui.conftest import settle
-from tests.tui.fixture import FEED_URLS, HOSTILE, NOW
+from tests.tui.fixture import FEED_URLS, NOW
 from tui.app import PartwatchApp
 from tui.services import PollSummary, WatchHitNote
 from tui.widgets.lazylist import LazyList
@@ -265,3 +264,124 @@ def test_clean_strips_control_characters():
     assert clean_line("a\x1b[31mb\x9bc\u202ed\n e") == "a[31mbcd e"
     assert clean("x\r\ny\x07") == "x\ny"
     assert isinstance(line("[b]x[/b]"), Text) and line("[b]x[/b]").plain == "[b]x[/b]"
+
+
+async def test_enter_on_a_story_opens_every_copy_and_its_contradictions(make_app):
+    from tui.screens.story import StoryScreen
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        stories = app.list_for("stories")
+        index = next(i for i, row in enumerate(stories.rows) if row.cells[-1].plain)   # the ⚠ one
+        assert stories.rows[index].cells[4].plain == "2"                                # two outlets
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        copies = screen.query_one("#story-copies", LazyList)
+        assert [row.cells[2].plain for row in copies.rows] == ["The Decoder", "TechNewsHub"]
+        assert copies.rows[1].cells[4].plain == "https://farm.example/f1"
+        sides = [s.visual.plain for s in screen.query(".contradiction-side").results(Static)]
+        assert any("late February" in s for s in sides) and any("mid-2024" in s for s in sides)
+        assert any("50%" in s for s in sides) and any("300%" in s for s in sides)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert "Source: The Decoder" in screen.query_one("#story-reader-body", Static).visual.plain
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_timeline_marks_new_entries_until_the_user_has_looked(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        timeline = app.list_for("timeline")
+        assert timeline.rows and all(row.marked for row in timeline.rows)        # never looked yet
+        kinds = {row.cells[2].plain for row in timeline.rows}
+        assert kinds == {"story", "fact"}
+        dates = [row.data.date for row in timeline.rows]
+        assert dates == sorted(dates, reverse=True)                             # newest first
+        await pilot.press("right_square_bracket")                              # leave: looked at
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.partnership == "msft-openai"
+        assert timeline.rows and not any(row.marked for row in timeline.rows)
+        summary = next(s for s in app.dashboard.partnerships if s.id == "msft-openai")
+        assert summary.new_stories == 0
+
+
+async def test_answering_and_reopening_a_question(make_app, fixture_db):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        questions = app.list_for("questions")
+        assert questions.rows[0].cells[0].plain == "open"
+        assert "a Answer" in app.screen.query_one("KeyBar").visual.plain
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Only the stateless APIs")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert questions.rows[0].cells[0].plain == "answered"
+        assert "Answer: Only the stateless APIs" in reader_text(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert questions.rows[0].cells[0].plain == "open"
+    db = open_db(fixture_db[0])
+    assert db.execute("SELECT status FROM question_status WHERE question_id = 'stateful'").fetchone()[0] == "open"
+
+
+async def test_adopting_and_dismissing_suggestions(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.focus_partnership("openai-aws")
+        await pilot.press("3")
+        await settle(pilot)
+        questions = app.list_for("questions")
+        suggested = [i for i, row in enumerate(questions.rows) if row.cells[0].plain == "suggested"]
+        assert suggested, [row.cells[1].plain for row in questions.rows]
+        text = questions.rows[suggested[0]].cells[1].plain
+        questions.cursor = suggested[0]
+        await pilot.press("A")
+        await settle(pilot)
+        adopted = [row for row in questions.rows if row.cells[1].plain == text]
+        assert adopted and adopted[0].cells[0].plain == "open"
+        remaining = [i for i, row in enumerate(questions.rows) if row.cells[0].plain == "suggested"]
+        if remaining:
+            gone = questions.rows[remaining[0]].cells[1].plain
+            questions.cursor = remaining[0]
+            await pilot.press("x")
+            await settle(pilot)
+            assert gone not in [row.cells[1].plain for row in questions.rows]
+
+
+async def test_marking_watch_items_seen(make_app, fixture_db):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        watch = app.list_for("watch")
+        states = {row.cells[1].plain: row.cells[0].plain for row in watch.rows}
+        assert states == {"FTC probe": "new", "Lawsuit filed": "new"}
+        before = next(s for s in app.dashboard.partnerships if s.id == "msft-openai").new_hits
+        await pilot.press("s")
+        await settle(pilot)
+        assert watch.rows[0].cells[0].plain == "seen" and watch.rows[1].cells[0].plain == "new"
+        after = next(s for s in app.dashboard.partnerships if s.id == "msft-openai").new_hits
+        assert after < before
+        await pilot.press("S")
+        await settle(pilot)
+        assert {row.cells[0].plain for row in watch.rows} == {"seen"}
+    db = open_db(fixture_db[0])
+    assert db.execute("SELECT count(*) FROM watch_hits WHERE seen = 0 AND item_id IN ('ftc', 'lawsuit')"
+                      ).fetchone()[0] == 0
