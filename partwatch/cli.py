@@ -1,33 +1,55 @@
 """The `partwatch` command line: the click group and the options every command shares.
 
-Each command lives in partwatch/commands/<name>.py and is registered below with one
-`main.add_command(...)` line. Commands get the config through `load(ctx)`, which turns a
-ConfigError into its one-line message and exit code 2; nothing is loaded for --help or
---version, and the cron path (`poll`) never imports the TUI.
+Each command lives in partwatch/commands/<name>.py and is registered below with one line in
+COMMANDS ("name": "module:attribute"). The group imports a command's module only when that
+command runs (or when --help lists them all): the desk and stories modules pull in numpy,
+scipy and dateparser, a second or more that `partwatch --version`, `feeds list` or a cron
+`poll` must not pay up front. Commands get the config through `load(ctx)`, which turns a
+ConfigError into its one-line message and exit code 2; the cron path (`poll`) never imports
+the TUI.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 import click
 
 from partwatch import __version__
 from partwatch.commands.common import Options, load
-from partwatch.commands.demo import demo
-from partwatch.commands.export import export
-from partwatch.commands.feeds import feeds
-from partwatch.commands.poll import poll
-from partwatch.commands.questions import questions
-from partwatch.commands.stories import stories
-from partwatch.commands.tui import tui
-from partwatch.commands.watch import watch
 from partwatch.config import Config, default_config_path, default_db_path
 
+COMMANDS: dict[str, str] = {
+    "poll": "partwatch.commands.poll:poll",
+    "feeds": "partwatch.commands.feeds:feeds",
+    "demo": "partwatch.commands.demo:demo",
+    "tui": "partwatch.commands.tui:tui",
+    "questions": "partwatch.commands.questions:questions",
+    "watch": "partwatch.commands.watch:watch",
+    "export": "partwatch.commands.export:export",
+    "stories": "partwatch.commands.stories:stories",
+}
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (click's documented lazy pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module_name, _, attribute = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{COMMANDS[cmd_name]} is not a click command")
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help=f"config.toml to use (default: $PARTWATCH_CONFIG, else {default_config_path()}).")
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -45,19 +67,7 @@ def main(ctx: click.Context, config_path: Path | None, db_path: Path | None) -> 
 
 
 def open_dashboard(ctx: click.Context, config: Config | None = None) -> None:
-    """Open the TUI on `config` (default: this invocation's), or print help until the TUI exists."""
-    if importlib.util.find_spec("partwatch.commands.tui") is None:
-        click.echo(ctx.get_help())
-        return
-    tui_command = importlib.import_module("partwatch.commands.tui")
-    tui_command.open_dashboard(config if config is not None else load(ctx))
+    """Open the TUI on `config` (default: this invocation's config)."""
+    from partwatch.commands.tui import open_dashboard as open_tui
 
-
-main.add_command(poll)
-main.add_command(feeds)
-main.add_command(demo)
-main.add_command(tui)
-main.add_command(questions)
-main.add_command(watch)
-main.add_command(export)
-main.add_command(stories)
+    open_tui(config if config is not None else load(ctx))

@@ -31,9 +31,16 @@ from feeds.poll import poll_feeds
 from feeds.records import FeedResult
 from partwatch.config import Config
 from partwatch.lock import poll_lock
-from partwatch.refresh import RefreshReport, after_poll
+from partwatch.refresh import RefreshReport, after_poll, preload
 from store.db import StoreError, open_db
-from store.feeds import due_feeds, feed_state, store_result, sync_config_feeds
+from store.feeds import (
+    clear_pending_refresh,
+    due_feeds,
+    feed_state,
+    pending_refresh,
+    store_result,
+    sync_config_feeds,
+)
 from store.records import Feed
 from store.timefmt import now as utc_now
 
@@ -101,12 +108,18 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
             summary = PollSummary(feeds=len(due), skipped=len(skipped))
             if on_start is not None:
                 on_start(len(due))
+            loader = threading.Thread(target=preload, name="partwatch-preload", daemon=True)
+            loader.start()
             if due:
                 started = time.perf_counter()
                 _fetch_and_store(config, due, summary, transport, progress)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
+            loader.join()
             try:
-                summary.refresh = after_poll(db, config, summary.changed_ids)
+                # With the ids a killed poll stored but never refreshed (store.feeds.PENDING_REFRESH).
+                changed = list(dict.fromkeys([*summary.changed_ids, *pending_refresh(db)]))
+                summary.refresh = after_poll(db, config, changed)
+                clear_pending_refresh(db)
             except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
                 summary.refresh_error = f"{type(exc).__name__}: {exc}"
             return summary

@@ -16,11 +16,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from partwatch import desk_sync, stories_sync
 from partwatch.config import Config
+
+if TYPE_CHECKING:
+    from partwatch import desk_sync, stories_sync
 
 
 @dataclass
@@ -34,8 +37,20 @@ class RefreshReport:
     stories: stories_sync.StoriesReport | None = None
 
 
+def preload() -> None:
+    """Import the steps' modules ahead of time.
+
+    They pull in numpy and scipy (through datasketch) and dateparser: about a second of imports
+    that `partwatch --help` or `feeds list` should never pay, and that a poll pays in a thread
+    while it waits on the network (partwatch/polling.py) rather than after it.
+    """
+    from partwatch import desk_sync, stories_sync  # noqa: F401
+
+
 def after_poll(db: sqlite_utils.Database, config: Config, changed_ids: Sequence[int]) -> RefreshReport:
     """Bring everything derived from articles up to date with `changed_ids` (new and updated)."""
+    from partwatch import desk_sync, stories_sync
+
     report = RefreshReport(changed=len(changed_ids))
     with _timed(report, "stories"):
         report.stories = stories_sync.place(db, config, changed_ids)

@@ -15,8 +15,11 @@ from partwatch.cli import main
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Every command path of the CLI, e.g. ("feeds", "add")."""
-    for name, command in sorted(group.commands.items()):
+    """Every command path of the CLI, e.g. ("feeds", "add") (loading the lazy ones)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
@@ -52,3 +55,11 @@ def test_demo_polls_the_bundled_feeds() -> None:
     assert header.startswith("demo: 8 sample feeds polled")
     assert len(articles) >= 40
     assert all(line[:4] == "2026" for line in articles)
+
+
+def test_version_and_poll_load_no_heavy_modules() -> None:
+    code = ("import sys; from click.testing import CliRunner; from partwatch.cli import main; "
+            "CliRunner().invoke(main, ['--version']); "
+            "print(sorted(m for m in ('scipy', 'datasketch', 'dateparser', 'textual') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
