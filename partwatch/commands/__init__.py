@@ -1,1 +1,1 @@
-"""One module per command; each is registered in partwatch/cli.py with one add_command line."""
+"""One module per command; each is registered in partwatch/cli.py with one line in COMMANDS."""
