@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import threading
 import time
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 import feeds.poll
+from feeds.fetch import Fetched
 from feeds.poll import poll_feeds
 from feeds.records import FeedResult, FeedState, PollSettings
 from tests.feedserver import FeedServer, Request, Route, http_date, item, rss_feed
@@ -282,10 +284,51 @@ async def test_one_broken_feed_never_stops_the_others_and_results_stream(feed_se
     assert sorted(order) == sorted([slow, *urls, *bad])
 
 
-async def test_process_pool_parses_a_larger_poll(feed_server: FeedServer) -> None:
+async def test_big_poll_moves_parsing_to_the_process_pool(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds.poll, "POOL_AFTER", 2)
+    started: list[int] = []
+    original = feeds.poll._Parser.start_pool
+
+    async def start_pool(self: feeds.poll._Parser) -> None:
+        started.append(self.workers)  # the pool may come up after the last body: still cleaned up
+        await original(self)
+
+    monkeypatch.setattr(feeds.poll._Parser, "start_pool", start_pool)
     urls = [feed_server.add(f"/p{i}", Route(body=rss_feed([item(title=f"T{i}", guid=f"g{i}")])))
-            for i in range(feeds.poll.IN_PROCESS_BELOW + 2)]
+            for i in range(8)]
     results = await poll(urls, PollSettings(timeout=10, parse_workers=2))
+    assert started == [2]
     assert all(r.status == "ok" and len(r.articles) == 1 for r in results.values())
-    assert results[urls[3]].articles[0].title == "T3"
-    assert results[urls[3]].articles[0].published == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert results[urls[5]].articles[0].title == "T5"
+
+
+async def test_pool_worker_parses_like_the_thread() -> None:
+    parser = feeds.poll._Parser(PollSettings(parse_workers=1), use_pool=True)
+    try:
+        await parser.start_pool()
+        assert parser.pool is not None
+        fetched = Fetched(url="https://e.example/f", final_url="https://e.example/f", http_status=200,
+                          headers={"content-type": "application/rss+xml"}, body=FEED, new_url=None,
+                          etag='"e"', last_modified=None)
+        result = await parser.parse(fetched, NOW)
+        page = dataclasses.replace(fetched, body=b"<html><body>x</body></html>")
+        html = await parser.parse(page, NOW)
+    finally:
+        await parser.aclose()
+    assert result.status == "ok" and [a.guid for a in result.articles] == ["g1", "g2"]
+    assert result.etag == '"e"' and result.feed_title == "Loop Wire"
+    assert html.status == "failed" and html.error == "not a feed: the server sent an HTML page"
+
+
+async def test_small_polls_never_start_processes(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(self: object) -> None:
+        raise AssertionError("a small poll must parse in the thread")
+
+    monkeypatch.setattr(feeds.poll._Parser, "_new_pool", no_pool)
+    urls = [feed_server.add(f"/s{i}", Route(body=FEED)) for i in range(feeds.poll.POOL_AFTER)]
+    results = await poll(urls, PollSettings(timeout=5, parse_workers=2))
+    assert all(r.status == "ok" for r in results.values())
