@@ -146,7 +146,8 @@ async def measure(path: Path) -> dict[str, Any]:
             await pilot.pause()
             drawn(app)
             echo = time.thread_time() - cpu
-            await until(pilot, lambda before=before: search._generation > before and not search._state.loading)
+            await until(pilot, lambda before=before: (search._generation > before
+                                                      and not search._state.loading))
             await pilot.pause()
             drawn(app)
             typed.append((echo, time.perf_counter() - start))

@@ -245,8 +245,10 @@ def story_count(db: sqlite_utils.Database, partnership: str | None = None) -> in
         return 0
     if partnership is None:
         return int(db.execute("SELECT count(*) FROM stories").fetchone()[0])
-    return int(db.execute("SELECT count(DISTINCT m.story_id) FROM story_articles m JOIN article_partnerships p "
-                          "ON p.article_id = m.article_id WHERE p.partnership = ?", [partnership]).fetchone()[0])
+    return int(db.execute("SELECT count(DISTINCT m.story_id) FROM story_articles m "
+                          "JOIN article_partnerships p ON p.article_id = m.article_id "
+                          "WHERE p.partnership = ?",
+                          [partnership]).fetchone()[0])
 
 
 def story_members(db: sqlite_utils.Database, story_id: int) -> list[ArticleLine]:

@@ -25,6 +25,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -68,7 +69,7 @@ PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
-W = TypeVar("W", bound=Widget)                                  # the picker's option id for "all partnerships"
+W = TypeVar("W", bound=Widget)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class PartwatchApp(App[None]):
     CSS_PATH = "partwatch.tcss"
     TITLE = "partwatch"
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {PartwatchCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (NARROW, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
@@ -140,7 +141,7 @@ class PartwatchApp(App[None]):
         Binding("r", "poll", "Poll", id="poll"),
         Binding("e", "export", "Export", id="export"),
         Binding("o", "open_link", "Open link", id="open_link"),
-        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("escape", "leave", "Back", show=False, id="back"),
         Binding("1", "show_view('timeline')", "Timeline", show=False, id="view.timeline"),
         Binding("2", "show_view('stories')", "Stories", show=False, id="view.stories"),
         Binding("3", "show_view('questions')", "Questions", show=False, id="view.questions"),
@@ -200,7 +201,7 @@ class PartwatchApp(App[None]):
         return db
 
     # ---- layout ---------------------------------------------------------------------------
-    def _q(self, selector: str, expect: type[W] = Widget) -> W:  # type: ignore[assignment]
+    def _q(self, selector: str, expect: type[W]) -> W:
         """A widget of the dashboard (App.query_one would search whichever screen is on top)."""
         return self.screen_stack[0].query_one(selector, expect)
 
@@ -226,8 +227,9 @@ class PartwatchApp(App[None]):
                         yield LazyList(views.WATCH_COLUMNS, None, noun="items", id="watch-list",
                                        empty="No watch items configured ([[watch]] in config.toml).")
                     with TabPane("Feeds", id="feeds"):
-                        yield LazyList(views.FEED_COLUMNS, views.feeds_loader(), noun="feeds", id="feeds-list",
-                                       empty="No feeds: add some to config.toml or with `partwatch feeds add`.")
+                        yield LazyList(views.FEED_COLUMNS, views.feeds_loader(), noun="feeds",
+                                       id="feeds-list", empty="No feeds: add some to config.toml "
+                                       "or with `partwatch feeds add`.")
                     with TabPane("Articles", id="articles"):
                         yield LazyList(views.ARTICLE_COLUMNS, None, noun="articles", id="articles-list",
                                        empty="No articles yet.")
@@ -246,8 +248,8 @@ class PartwatchApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        self._q("#reader").border_title = "Reader"
-        self._q("#sidebar").border_title = "Partnerships"
+        self._q("#reader", Widget).border_title = "Reader"
+        self._q("#sidebar", Widget).border_title = "Partnerships"
         self._q("#first-run", Static).update(views.first_run_text())
         self._set_loaders()
         self.load_dashboard()
@@ -357,7 +359,8 @@ class PartwatchApp(App[None]):
     def _draw_focus_bar(self) -> None:
         """At 80 columns the picker folds away: one line says what is in focus and how it moves."""
         board = self.dashboard
-        summary = next((s for s in board.partnerships if (s.id or None) == self.partnership), None) if board else None
+        shown = board.partnerships if board else []
+        summary = next((s for s in shown if (s.id or None) == self.partnership), None)
         bar = Text(no_wrap=True, overflow="ellipsis")
         if summary is not None:
             bar.append(clean_line(summary.name), style="bold")
@@ -475,7 +478,8 @@ class PartwatchApp(App[None]):
     def action_search(self) -> None:
         self.action_show_view("search")
 
-    def action_back(self) -> None:
+    def action_leave(self) -> None:
+        """Escape: close the picker, leave the search, or give the focus back to the list."""
         if self.has_class("-picker"):
             self.remove_class("-picker")
             self.current_list.focus()
@@ -512,7 +516,7 @@ class PartwatchApp(App[None]):
         at key-repeat speed without re-laying out the reader for every row passed."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._load_reader(row, open_article=False))
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._load_reader, row, False))
 
     @on(LazyList.Selected)
     def _selected(self, event: LazyList.Selected) -> None:
@@ -731,8 +735,8 @@ class PartwatchApp(App[None]):
         self.notify(f"Polled {summary.feeds} feeds: {summary.new_articles} new articles{failed}.",
                     markup=False)
         for hit in summary.watch_hits[:5]:
-            self.notify(f"{clean_line(hit.title)}\n{clean_line(hit.feed)}", title=f"Watch: {clean_line(hit.item)}",
-                        severity="warning", markup=False, timeout=10)
+            self.notify(f"{clean_line(hit.title)}\n{clean_line(hit.feed)}",
+                        title=f"Watch: {clean_line(hit.item)}", severity="warning", markup=False, timeout=10)
         if len(summary.watch_hits) > 5:
             self.notify(f"and {len(summary.watch_hits) - 5} more watch hits", severity="warning")
         self.reload_all()
@@ -784,7 +788,8 @@ class PartwatchApp(App[None]):
     def command_list(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """Every action as (name, help, callback), for the command palette."""
         items: list[tuple[str, str, Callable[[], Any]]] = [
-            (f"Show {VIEW_TITLES[v]}", f"Switch to the {VIEW_TITLES[v]} view", lambda v=v: self.action_show_view(v))
+            (f"Show {VIEW_TITLES[v]}", f"Switch to the {VIEW_TITLES[v]} view",
+             partial(self.action_show_view, v))
             for v in VIEWS
         ]
         items += [
@@ -803,8 +808,8 @@ class PartwatchApp(App[None]):
             ("Quit", "Leave partwatch", self.exit),
         ]
         items.append(("Focus: All partnerships", "Show every article",
-                      lambda: self.focus_partnership(None)))
+                      partial(self.focus_partnership, None)))
         for partnership in (self.config.partnerships if self.config else ()):
             items.append((f"Focus: {clean_line(partnership.name)}", "Show this partnership",
-                          lambda pid=partnership.id: self.focus_partnership(pid)))
+                          partial(self.focus_partnership, partnership.id)))
         return items

@@ -25,7 +25,8 @@ class PartwatchCommands(Provider):
         for name, help_text, callback in self._items():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, callback), text=name, help=help_text)
+                yield Hit(score, matcher.highlight(name), partial(self._run, callback), text=name,
+                          help=help_text)
 
     def _run(self, callback: object) -> None:
         assert callable(callback)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -25,8 +26,8 @@ from tui.text import clean, clean_line, day, line, minute
 from tui.widgets.lazylist import Column, Loader, Page, Row
 
 ARTICLE_COLUMNS = [Column("", 1), Column("Published", 10), Column("Outlet", 16), Column("Title")]
-FEED_COLUMNS = [Column("Feed", 22), Column("Status", 12), Column("Last poll", 16), Column("Fails", 5, "right"),
-                Column("Articles", 8, "right"), Column("Last error")]
+FEED_COLUMNS = [Column("Feed", 22), Column("Status", 12), Column("Last poll", 16),
+                Column("Fails", 5, "right"), Column("Articles", 8, "right"), Column("Last error")]
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,11 @@ def empty_loader() -> Loader:
     return load
 
 
-def _short_period(day: Any, precision: str) -> str:
+def _short_period(day: date, precision: str) -> str:
     """A timeline date in 13 columns: "2026-03-19", "late Feb 2026", "Q3 2026", "2019"."""
     if precision == "day":
         return day.isoformat()
-    label = period_label(day, precision)
+    label = str(period_label(day, precision))
     for month in ("January February March April May June July August September October November "
                   "December").split():
         label = label.replace(month, month[:3])
@@ -158,7 +159,8 @@ def timeline_row(entry: TimelineEntry) -> Row:
     kind = Text("story", style="bold") if entry.kind == "story" else Text("fact", style="italic")
     what = entry.title if entry.kind == "story" else entry.text
     return Row(key=("timeline", entry.kind, entry.story_id, entry.date, entry.text[:80], entry.title),
-               cells=(Text("●" if entry.new else " ", style="bold"), Text(_short_period(entry.date, entry.precision)),
+               cells=(Text("●" if entry.new else " ", style="bold"),
+                      Text(_short_period(entry.date, entry.precision)),
                       kind, line(what), line(first.feed if first else ""), Text(str(entry.outlets))),
                data=entry, marked=entry.new)
 
@@ -205,7 +207,8 @@ def questions_loader(partnership: str | None, desk: Desk | None) -> Loader:
                             data=q))
         for s in desk.suggestions(db, partnership):
             rows.append(Row(key=("suggestion", s.id),
-                            cells=(Text("suggested", style="italic"), line(s.text), Text(str(len(s.sources)))),
+                            cells=(Text("suggested", style="italic"), line(s.text),
+                                   Text(str(len(s.sources)))),
                             data=s, dim=True))
         return Page(rows=rows, more=False, total=len(rows))
     return load
@@ -333,7 +336,8 @@ def fact_text(entry: TimelineEntry) -> Text:
     out.append(period_label(entry.date, entry.precision), style="bold")
     out.append("  (dated fact)\n\n", style="dim")
     out.append(clean(entry.text) + "\n\n")
-    out.append(f"Stated by {len(entry.sources)} article{'s' if len(entry.sources) != 1 else ''}:\n", style="bold")
+    plural = "s" if len(entry.sources) != 1 else ""
+    out.append(f"Stated by {len(entry.sources)} article{plural}:\n", style="bold")
     for source in entry.sources:
         _source_line(out, source)
     return out
@@ -455,7 +459,8 @@ def mark_all_seen(db: Any, now: Any, desk: Desk, items: list[str] | None) -> str
     return f"{changed} hit{'s' if changed != 1 else ''} marked seen."
 
 
-COPY_COLUMNS = [Column("", 1), Column("Published", 16), Column("Outlet", 18), Column("Title"), Column("Link", 30)]
+COPY_COLUMNS = [Column("", 1), Column("Published", 16), Column("Outlet", 18), Column("Title"),
+                Column("Link", 30)]
 
 
 def copy_row(item: reading.ArticleLine) -> Row:

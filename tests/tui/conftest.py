@@ -49,7 +49,7 @@ async def settle(pilot: Pilot[Any], rounds: int = 40) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if all(w.is_finished for w in app.workers):
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if all(w.is_finished for w in app.workers):
                 return

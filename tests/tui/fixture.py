@@ -18,7 +18,8 @@ from store.db import open_db
 from store.feeds import add_feed, store_result
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-HOSTILE = "[bold red]x[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil.example\x07link\x1b]8;;\x07 [@click=app.quit]bye[/]"
+HOSTILE = ("[bold red]x[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil.example\x07link\x1b]8;;\x07 "
+           "[@click=app.quit]bye[/]")
 
 CONFIG = """
 [[feeds]]

@@ -154,7 +154,8 @@ async def test_poll_runs_in_a_worker_and_updates_the_lists(make_app, fixture_db)
         assert feed is not None
         text = "The FTC opened a formal probe into the Microsoft and OpenAI agreement."
         article = ParsedArticle(guid="w9", url="https://wire.example/w9", canonical_url=None,
-                                title="FTC opens formal probe of Microsoft-OpenAI deal", text=text, author=None,
+                                title="FTC opens formal probe of Microsoft-OpenAI deal", text=text,
+                                author=None,
                                 published=NOW - timedelta(hours=2),
                                 content_hash=hashlib.sha1(text.encode()).hexdigest())
         progress(0, 1)
@@ -336,7 +337,8 @@ async def test_answering_and_reopening_a_question(make_app, fixture_db):
         await settle(pilot)
         assert questions.rows[0].cells[0].plain == "open"
     db = open_db(fixture_db[0])
-    assert db.execute("SELECT status FROM question_status WHERE question_id = 'stateful'").fetchone()[0] == "open"
+    row = db.execute("SELECT status FROM question_status WHERE question_id = 'stateful'").fetchone()
+    assert row[0] == "open"
 
 
 async def test_adopting_and_dismissing_suggestions(make_app):

@@ -129,7 +129,8 @@ class LazyList(ScrollView, can_focus=True):
 
     def __init__(self, columns: list[Column], loader: Loader | None = None, *, noun: str = "rows",
                  empty: str = "Nothing here yet.", page_size: int = PAGE_SIZE,
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+                 name: str | None = None, id: str | None = None,  # noqa: A002 - Textual's name
+                 classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = columns
         self.loader = loader
