@@ -86,6 +86,10 @@ def _looks_like_json(body: bytes, ctype: str) -> bool:
 def _parse_xml_feed(body: bytes, url: str, ctype: str, first_seen: datetime) -> ParsedFeed:
     # No content-location: feedparser would then resolve every element against it, which costs
     # a third of the parse time; relative entry links are resolved in _Articles instead.
+    if ctype and "xml" not in ctype.lower() and _FEED_START.search(body[:4096]):
+        # A feed served as text/html or text/plain: feedparser would distrust the XML, fall
+        # back to its slow loose parser and warn on every poll. Keep only the charset.
+        ctype = "application/xml" + "".join(f";{p}" for p in ctype.split(";")[1:])
     response_headers = {"content-type": ctype} if ctype else {}
     parsed = feedparser.parse(
         body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False

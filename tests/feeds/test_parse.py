@@ -243,3 +243,9 @@ def test_xml_external_entities_are_not_fetched(tmp_path) -> None:
 <description>d</description></item></channel></rss>""".encode()
     articles = parse(body).articles
     assert all("TOPSECRET" not in a.title + a.text for a in articles)
+
+
+@pytest.mark.parametrize("ctype", ["text/html; charset=utf-8", "text/plain", "application/octet-stream"])
+def test_feed_served_with_a_wrong_media_type_parses_cleanly(ctype: str) -> None:
+    feed = parse(rss_feed([item(title="Served oddly", guid="o")]), {"content-type": ctype})
+    assert [a.title for a in feed.articles] == ["Served oddly"] and feed.warning is None
