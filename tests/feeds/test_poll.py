@@ -332,3 +332,11 @@ async def test_small_polls_never_start_processes(
     urls = [feed_server.add(f"/s{i}", Route(body=FEED)) for i in range(feeds.poll.POOL_AFTER)]
     results = await poll(urls, PollSettings(timeout=5, parse_workers=2))
     assert all(r.status == "ok" for r in results.values())
+
+
+async def test_tls_failure_is_a_short_message(feed_server: FeedServer) -> None:
+    # https:// to a plain-HTTP port: the handshake fails, as with a broken certificate setup.
+    feed_server.add("/tls", Route(body=FEED))
+    result = await poll_one(feed_server.url("/tls").replace("http://", "https://"))
+    assert result.status == "failed" and result.error and result.error.startswith("TLS error: ")
+    assert "\n" not in result.error and len(result.error) < 200
