@@ -40,6 +40,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if migrate:
+            # Before switching to WAL, which rewrites the header of a file we must leave untouched.
+            _refuse_newer(int(conn.execute("PRAGMA user_version").fetchone()[0]), target, conn)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and str(target) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
@@ -70,14 +73,20 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _migrate(db: sqlite_utils.Database, target: Path) -> None:
-    current = schema_version(db)
+def _refuse_newer(current: int, target: Path, conn: sqlite3.Connection | None = None) -> None:
     newest = latest_version()
     if current > newest:
+        if conn is not None:
+            conn.close()
         raise StoreError(
             f"{target}: database schema version {current} is newer than this partwatch supports "
             f"({newest}); upgrade partwatch (the file was left untouched)"
         )
+
+
+def _migrate(db: sqlite_utils.Database, target: Path) -> None:
+    current = schema_version(db)
+    _refuse_newer(current, target)
     pending = [(version, sql) for version, sql in sorted(MIGRATIONS) if version > current]
     if not pending:
         return
@@ -94,7 +103,8 @@ def _migrate(db: sqlite_utils.Database, target: Path) -> None:
             conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -124,6 +134,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     try:
         yield db
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR); a second
+        # ROLLBACK would replace the real error with "no transaction is active".
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
