@@ -14,6 +14,7 @@ the next sync recognises the config entry instead of adding the old URL again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -220,8 +221,40 @@ def store_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now:
         updated_ids: list[int] = []
         if result.status == "ok" and result.articles:
             new_ids, updated_ids = store_articles(db, feed_id, result.articles, now)
+        if new_ids or updated_ids:
+            _mark_pending(db, feed_id, new_ids + updated_ids)
         _record(db, feed_id, feed.failures, result, now, settings)
     return StoredResult(feed_id, new_ids, updated_ids)
+
+
+PENDING_REFRESH = "refresh_pending:"
+"""meta keys `refresh_pending:<feed id>`: articles stored (in the same transaction) whose refresh
+(stories, desk) has not completed yet. A poll killed between storing and refreshing, or whose
+refresh failed, leaves them here, and the next poll refreshes them with its own."""
+
+
+def _mark_pending(db: sqlite_utils.Database, feed_id: int, ids: list[int]) -> None:
+    key = f"{PENDING_REFRESH}{feed_id}"
+    row = db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    known: list[int] = json.loads(row[0]) if row else []
+    db.conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(list(dict.fromkeys([*known, *ids])))),
+    )
+
+
+def pending_refresh(db: sqlite_utils.Database) -> list[int]:
+    """Ids of stored articles whose refresh has not completed (see PENDING_REFRESH)."""
+    ids: list[int] = []
+    for (value,) in db.conn.execute("SELECT value FROM meta WHERE key GLOB ?", (PENDING_REFRESH + "*",)):
+        ids.extend(json.loads(value))
+    return list(dict.fromkeys(ids))
+
+
+def clear_pending_refresh(db: sqlite_utils.Database) -> None:
+    """Forget the pending ids once a refresh over all of them has completed."""
+    with transaction(db):
+        db.conn.execute("DELETE FROM meta WHERE key GLOB ?", (PENDING_REFRESH + "*",))
 
 
 def record_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now: datetime,
