@@ -40,13 +40,23 @@ def inputs(n: int) -> list[ArticleInput]:
     out = []
     for i, (feed, a) in enumerate(iter_corpus_articles(n), 1):
         assert a.published is not None
-        out.append(ArticleInput(id=i, feed=feed, url=a.url, canonical_url=a.canonical_url, title=a.title,
-                                text=a.text, published=a.published))
+        out.append(
+            ArticleInput(
+                id=i,
+                feed=feed,
+                url=a.url,
+                canonical_url=a.canonical_url,
+                title=a.title,
+                text=a.text,
+                published=a.published,
+            )
+        )
     return out
 
 
-def place(articles: list[ArticleInput], settings: DedupeSettings,
-          index: StoryIndex | None = None) -> tuple[StoryIndex, float]:
+def place(
+    articles: list[ArticleInput], settings: DedupeSettings, index: StoryIndex | None = None
+) -> tuple[StoryIndex, float]:
     index = index or StoryIndex(settings)
     started = time.perf_counter()
     for article in articles:
@@ -56,8 +66,15 @@ def place(articles: list[ArticleInput], settings: DedupeSettings,
 
 def naive(titles: list[str]) -> tuple[float, int]:
     started = time.perf_counter()
-    matrix = process.cdist(titles, titles, scorer=fuzz.ratio, processor=utils.default_process, workers=-1,
-                           dtype=np.uint8, score_cutoff=60)
+    matrix = process.cdist(
+        titles,
+        titles,
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        workers=-1,
+        dtype=np.uint8,
+        score_cutoff=60,
+    )
     parent = list(range(len(titles)))
 
     def root(i: int) -> int:
@@ -90,23 +107,31 @@ def store_increment(n: int, settings_note: str) -> None:
         ordered = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY published, id")]
         head, tail = ordered[:n], ordered[n:]
         db.conn.execute("DELETE FROM meta WHERE key = ?", (stories_sync.SETTINGS_KEY,))
-        print(f"  store of {n + 1000:,} articles built in {time.perf_counter() - started:.1f} s{settings_note}")
+        print(
+            f"  store of {n + 1000:,} articles built in {time.perf_counter() - started:.1f} s{settings_note}"
+        )
         started = time.perf_counter()
-        db.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)",
-                        (stories_sync.SETTINGS_KEY, stories_sync._settings_stamp(cfg.dedupe)))
+        db.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            (stories_sync.SETTINGS_KEY, stories_sync._settings_stamp(cfg.dedupe)),
+        )
         stories_sync.place(db, cfg, head)
         print(f"  store path: first {n:,} placed (one batch) in {time.perf_counter() - started:.2f} s")
         started = time.perf_counter()
         stories_sync.place(db, cfg, tail)
-        print(f"  store path: 1,000 new into {n:,} in {time.perf_counter() - started:.3f} s "
-              "(window load + placement + story rows)")
+        print(
+            f"  store path: 1,000 new into {n:,} in {time.perf_counter() - started:.3f} s "
+            "(window load + placement + story rows)"
+        )
         started = time.perf_counter()
         stories_sync.rebuild(db, cfg)
         print(f"  store path: `stories rebuild` of {n + 1000:,} in {time.perf_counter() - started:.2f} s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--naive", default="1000,3000,10000")
     parser.add_argument("--store", type=int, default=0, help="also time the store path on a store of N")
@@ -124,15 +149,21 @@ def main() -> None:
         index, took = place(articles[:n], settings)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {len(index.members):>8,}"
-              f"   peak traced {peak / 2**20:.0f} MB")
+        print(
+            f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {len(index.members):>8,}"
+            f"   peak traced {peak / 2**20:.0f} MB"
+        )
         if n == biggest:
             big_index = index
     assert big_index is not None
-    _, took = place(articles[biggest:biggest + 1000], settings, big_index)
+    _, took = place(articles[biggest : biggest + 1000], settings, big_index)
     print(f"\n1,000 new into {biggest:,} (in memory): {took:.3f} s")
-    print(f"max RSS of this process so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"\nnaive all-pairs rapidfuzz (cdist fuzz.ratio >= 60 + union-find, {process.__name__}, all cores):")
+    print(
+        f"max RSS of this process so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    print(
+        f"\nnaive all-pairs rapidfuzz (cdist fuzz.ratio >= 60 + union-find, {process.__name__}, all cores):"
+    )
     print(f"{'articles':>9} {'naive s':>8} {'partwatch s':>12} {'ratio':>7}")
     for n in [int(x) for x in args.naive.split(",") if x]:
         took_naive, _ = naive([a.title for a in articles[:n]])

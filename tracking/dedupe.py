@@ -69,8 +69,8 @@ from tracking.normalize import clean_text, comparison_key, display_title, slug_w
 
 NUM_PERM = 64
 _BASE = MinHash(num_perm=NUM_PERM, seed=1)
-_PERMUTATIONS = _BASE.permutations
-_SCHEME = _BASE.scheme
+PERMUTATIONS = _BASE.permutations
+SCHEME = _BASE.scheme
 _WORDS = re.compile(r"\w+")
 
 
@@ -132,7 +132,7 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
         topic.update(tokens(" ".join(body_tokens[: settings.lede_words])))
         k = max(1, settings.shingle)
         grams = {" ".join(body_tokens[i : i + k]).encode() for i in range(max(1, len(body_tokens) - k + 1))}
-        sketch = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=_SCHEME)
+        sketch = MinHash(num_perm=NUM_PERM, permutations=PERMUTATIONS, scheme=SCHEME)
         sketch.update_batch(list(grams))
         minhash = sketch.hashvalues
     return Features(

@@ -60,9 +60,9 @@ class DedupeSettings:
     title_floor: float = 0.0
     # IDF-weighted title cosine at which two headlines (no bodies) report the same news.
     title_related: float = 0.16
-    # Words found in more articles of the window than this are not used to find candidates.
+    # Words used by more open stories than this are not used to find candidates.
     block_max_df: int = 300
-    # At most this many candidates (those sharing the most rare words) are compared in full.
-    max_candidates: int = 40
+    # The stories with the largest weighted word overlap, this many, are scored in full.
+    max_candidates: int = 10
     # The lead is the origin unless another member's body is this many times longer.
     lead_length_ratio: float = 2.0

@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans(
     {
@@ -103,14 +104,15 @@ def _fold(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-def _outlet_forms(outlet: str | None) -> set[str]:
+@lru_cache(maxsize=4096)
+def _outlet_forms(outlet: str | None) -> frozenset[str]:
     if not outlet:
-        return set()
+        return frozenset()
     name = _fold(clean_text(outlet)).casefold()
     forms = {name, _NAME_TAIL.sub("", name)}
     forms |= {form[4:] for form in forms if form.startswith("the ")}
     forms |= {form.removeprefix("www.") for form in forms}
-    return {form for form in forms if form}
+    return frozenset(form for form in forms if form)
 
 
 def _name_like(suffix: str) -> bool:
@@ -157,6 +159,7 @@ def display_title(title: str, outlet: str | None = None) -> str:
     return strip_site_suffix(_fold(clean_text(title)), outlet) if title else ""
 
 
+@lru_cache(maxsize=262_144)
 def _stem(token: str) -> str:
     """A crude suffix fold ("tapering", "tapered" -> "taper"; "deals" -> "deal") so that
     inflections of one word meet. False friends ("news" -> "new", "sister" -> "sist") cost little:
@@ -176,9 +179,10 @@ def _stem(token: str) -> str:
 
 def comparison_key(title: str) -> str:
     """Lower case words separated by single spaces: the string rapidfuzz compares."""
-    return " ".join(m.group(0) for m in _WORD.finditer(title.casefold()))
+    return " ".join(_WORD.findall(title.casefold()))
 
 
+_SLUG_WORD = re.compile(r"[^\W_]+")
 _SLUG_NOISE = frozenset({"html", "htm", "php", "aspx", "story", "article", "news", "index", "amp", "www"})
 
 
@@ -196,18 +200,15 @@ def slug_words(url: str | None) -> list[str]:
     if slash < 0:
         return []
     words = [
-        w
-        for w in tokens(re.sub(r"[-_/.+]", " ", path[slash:]))
-        if len(w) > 2 and not w.isdigit() and w not in _SLUG_NOISE
+        _stem(w)
+        for w in _SLUG_WORD.findall(path[slash:].casefold())
+        if len(w) > 2 and not w.isdigit() and w not in _SLUG_NOISE and w not in STOPWORDS
     ]
     return words if len(words) >= 3 else []
 
 
 def tokens(text: str) -> list[str]:
     """Content words of `text` (already cleaned), lower-cased and lightly stemmed, in order."""
-    out: list[str] = []
-    for match in _WORD.finditer(text.casefold()):
-        word = _stem(match.group(0))
-        if len(word) > 1 and word not in STOPWORDS:
-            out.append(word)
-    return out
+    stem = _stem
+    stop = STOPWORDS
+    return [w for w in map(stem, _WORD.findall(text.casefold())) if len(w) > 1 and w not in stop]
