@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/tui_startup.py [--articles 100000] [--db PATH]
 
-Builds (once, cached at --db) a database of N articles through store/ (bench/corpus.py's
-build_db when it is there, else synthetic articles stored with store_articles), then runs the
-dashboard headless at 120x40 with Textual's Pilot and prints:
-- first paint: from constructing the app to the first screen with the first page of the list
-  drawn (the default view, then the Articles view over every article);
-- keystroke: the time from a key press to the screen updated after it, for cursor moves inside
-  a page, page down, a jump to the end of what is loaded (which fetches the next keyset page),
-  a view switch, and a letter typed into the search box (FTS5 over every article).
+Builds (once, cached at --db) a database of N real-news articles with bench/corpus.py's build_db,
+then runs the same refresh as after a poll (story placement, partnership tagging, facts,
+question evidence, watch hits) with the demo config's partnerships, questions and watch items.
+Then it runs the dashboard headless at 120x40 with Textual's Pilot, and prints:
+- first paint: from constructing the app to the first frame, to the partnership picker with
+  its counts and sparklines, and to the default view (the first partnership's timeline) drawn;
+- the Articles view over every article: the first keyset page;
+- keystroke: UI-thread CPU time from a key press to the screen updated after it (what a user
+  waits for in a terminal), for cursor moves inside a page, page down, a jump to the end of
+  what is loaded (which fetches the next keyset page), a view switch, and a letter typed into
+  the search box (FTS5 over every article; the results follow in a worker).
 Targets (issue 5): first paint < 1 s, keystroke < 50 ms.
 """
 
@@ -17,58 +20,40 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))          # after ROOT: bench/tracking.py must not shadow tracking/
 
-from feeds.records import ParsedArticle  # noqa: E402
-from store.articles import store_articles  # noqa: E402
-from store.db import open_db, transaction  # noqa: E402
-from store.feeds import add_feed  # noqa: E402
+from corpus import build_db  # noqa: E402
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-WORDS = ("Microsoft OpenAI AWS Azure Bedrock Frontier cloud exclusivity stateful stateless runtime deal "
-         "partnership FTC EU probe launch lawsuit Copilot model billion investment analysts market share "
-         "growth agreement regulators antitrust rights customers enterprise compute training").split()
+from partwatch.commands.tui import DeskService  # noqa: E402
+from partwatch.config import Config, load_config  # noqa: E402
+from partwatch.refresh import after_poll  # noqa: E402
+from store.db import open_db  # noqa: E402
+from store.desk import all_article_ids  # noqa: E402
+
+NOW = datetime(2026, 8, 31, 12, 0, tzinfo=UTC)      # just after the corpus' last poll
 
 
-def synthetic(n: int, feeds: int = 50, seed: int = 7) -> list[list[ParsedArticle]]:
-    rng = random.Random(seed)
-    per_feed: list[list[ParsedArticle]] = [[] for _ in range(feeds)]
-    for i in range(n):
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 12))).capitalize()
-        text = ". ".join(" ".join(rng.choice(WORDS) for _ in range(14)) for _ in range(6)) + "."
-        published = NOW - timedelta(minutes=rng.randint(0, 60 * 24 * 365))
-        per_feed[i % feeds].append(ParsedArticle(
-            guid=f"g{i}", url=f"https://outlet{i % feeds}.example/{i}", canonical_url=None, title=title,
-            text=text, author=None, published=published,
-            content_hash=hashlib.sha1(f"{title}{text}".encode()).hexdigest()))
-    return per_feed
+def demo_config(path: Path) -> Config:
+    return load_config(ROOT / "partwatch" / "demo" / "config.toml", db=path)
 
 
 def build(path: Path, n: int) -> None:
-    try:
-        from bench.corpus import build_db  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        build_db = None
-    if build_db is not None:
-        build_db(path, n)
-        return
+    report = build_db(path, n)
+    print(f"stored {report.articles:,} articles from {report.feeds:,} feeds in {report.seconds:.1f} s")
+    start = time.perf_counter()
     db = open_db(path)
-    for index, batch in enumerate(synthetic(n)):
-        feed = add_feed(db, f"https://outlet{index}.example/feed.xml", NOW, name=f"Outlet {index}")
-        with transaction(db):
-            for start in range(0, len(batch), 1000):
-                store_articles(db, feed.id, batch[start:start + 1000], NOW)
+    after_poll(db, demo_config(path), all_article_ids(db))
     db.conn.close()
+    print(f"refresh (stories, tags, facts, evidence, hits) in {time.perf_counter() - start:.1f} s")
 
 
 def ms(seconds: float) -> str:
@@ -93,13 +78,30 @@ async def measure(path: Path) -> dict[str, Any]:
         # Render what the key changed now, as the next screen update would.
         app.screen._compositor_refresh()
 
+    config = demo_config(path)
     started = time.perf_counter()
-    app = PartwatchApp(path, None, clock=lambda: NOW, change_poll_seconds=None)
+    app = PartwatchApp(path, config, clock=lambda: NOW, change_poll_seconds=None, desk=DeskService(config))
     async with app.run_test(size=(120, 40)) as pilot:
-        first = app.list_for("timeline")
-        await until(pilot, lambda: first.loaded_once and app.dashboard is not None)
         drawn(app)
-        figures["first paint (default view + dashboard)"] = time.perf_counter() - started
+        figures["first frame (chrome, lists loading)"] = time.perf_counter() - started
+        await until(pilot, lambda: app.dashboard is not None)
+        drawn(app)
+        figures["partnership picker with counts and sparklines"] = time.perf_counter() - started
+        first = app.list_for("timeline")
+        await until(pilot, lambda: (app.partnership is not None and first.loaded_once
+                                    and not first._state.loading))
+        drawn(app)
+        figures["default view drawn (first partnership's timeline)"] = time.perf_counter() - started
+        figures["timeline entries"] = f"{len(first.rows):,}"
+
+        stories: LazyList = app.list_for("stories")
+        start = time.perf_counter()
+        await pilot.press("2")
+        await until(pilot, lambda: stories.loaded_once and not stories._state.loading)
+        drawn(app)
+        figures["switch to Stories, first page"] = time.perf_counter() - start
+        figures["stories held / total"] = f"{len(stories.rows):,} / {stories.total or 0:,}"
+        await pilot.press("left_square_bracket")                # all partnerships
 
         articles: LazyList = app.list_for("articles")
         start = time.perf_counter()
@@ -184,9 +186,7 @@ def main() -> None:
     args = parser.parse_args()
     path = args.db or Path(f"/tmp/partwatch-bench-tui-{args.articles}.db")
     if not path.exists():
-        start = time.perf_counter()
         build(path, args.articles)
-        print(f"built {path} with {args.articles:,} articles in {time.perf_counter() - start:.1f} s")
     figures = asyncio.run(measure(path))
     print(f"dashboard on {path} (120x40, headless Pilot)")
     for name, value in figures.items():
