@@ -5,12 +5,24 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import sqlite_utils
+
+from feeds.records import ParsedArticle
 from partwatch import desk_sync
 from partwatch.desk_views import partnership_watch, watch_views
 from store import desk as store_desk
-from store.articles import get_articles
+from store.articles import get_articles, store_articles
 from store.db import memory_db
-from tests.tracking.desk_helpers import DEMO, demo_config, demo_desk, guid_ids, load_demo_feeds
+from store.feeds import get_feed
+from tests.tracking.desk_helpers import (
+    DEMO,
+    demo_config,
+    demo_desk,
+    guid_ids,
+    load_demo_feeds,
+    make_article,
+    store_hand_written,
+)
 from tracking.model import WatchItem
 from tracking.watch import WatchMatcher
 
@@ -84,3 +96,28 @@ def test_partnership_watch_holds_unnamed_items_hits_among_its_articles() -> None
     assert "frontier-launch" in views                   # names openai-aws
     assert "ftc-probe" not in views                      # names another partnership
     assert views["openai-other-cloud"].partnership is None and views["openai-other-cloud"].hits
+
+
+def test_an_updated_article_keeps_its_seen_hit_or_loses_a_stale_one() -> None:
+    db = memory_db()
+    config = demo_config()
+    when = datetime(2026, 5, 12, tzinfo=UTC)
+    text = "The FTC opened an inquiry into Microsoft and OpenAI."
+    ids = store_hand_written(db, "Wire", [make_article("w1", "FTC opens inquiry", text, when)])
+    assert [h.item_id for h in desk_sync.refresh(db, config, ids).new_hits] == ["ftc-probe"]
+    store_desk.mark_seen(db)
+    edited = store_hand_written_update(db, make_article("w1", "FTC opens inquiry (updated)", text, when))
+    assert desk_sync.refresh(db, config, edited).new_hits == []
+    assert {v.id: v.state for v in watch_views(db, config)}["ftc-probe"] == "seen"
+    retracted = store_hand_written_update(db, make_article("w1", "Correction", "Microsoft and OpenAI.", when))
+    desk_sync.refresh(db, config, retracted)
+    assert {v.id: v.state for v in watch_views(db, config)}["ftc-probe"] == "quiet"
+
+
+def store_hand_written_update(db: sqlite_utils.Database, article: ParsedArticle) -> list[int]:
+    """Store a changed version of an article of the "Wire" feed; returns its id as updated."""
+    feed = get_feed(db, "https://wire.example/feed")
+    assert feed is not None
+    _new, updated = store_articles(db, feed.id, [article], datetime(2026, 11, 21, tzinfo=UTC))
+    assert updated
+    return updated
