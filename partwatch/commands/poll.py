@@ -74,7 +74,7 @@ def _print_needs_human(summary: PollSummary) -> None:
         click.echo(f"failed: {plain(url)}: {plain(error)}")
     if summary.refresh_error:
         click.echo(f"failed: updating stories and the desk after the poll: {plain(summary.refresh_error)} "
-                   "(the articles are stored)")
+                   "(the articles are stored; the next poll refreshes them)")
     for alert in summary.refresh.alerts:
         click.echo(plain(alert))
 

@@ -151,6 +151,13 @@ def test_a_crash_after_storing_is_one_line_and_keeps_articles(site: Site, partwa
     assert result.exit_code == 1
     assert "failed: updating stories and the desk after the poll: RuntimeError: boom" in result.stdout
     assert _titles(pw.db) == ["One"]
+    seen: list[list[int]] = []
+    monkeypatch.setattr("partwatch.polling.after_poll", lambda db, config, ids: seen.append(list(ids)) or
+                        polling.RefreshReport())
+    assert pw("poll", "--force").exit_code == 0           # the feed is unchanged: nothing new...
+    assert len(seen[0]) == 1                              # ...yet the article left over is refreshed
+    pw("poll", "--force")
+    assert seen[1] == []                                  # and only once
 
 
 def test_a_poller_crash_fails_the_unanswered_feeds_only(site: Site, partwatch: Runner,
