@@ -115,6 +115,9 @@ async def test_search_narrows_results_as_you_type(make_app):
         narrow = titles(results)
         assert 0 < len(narrow) < len(wide)
         assert all("Azure exclusivity" in t for t in narrow)
+        await pilot.press("q")                                  # typed into the box, not quit
+        await settle(pilot)
+        assert app.is_running and app.query_one("#search-input").value == "azure statefulq"
         await pilot.press("escape")
         await settle(pilot)
         assert app.query_one("#views", TabbedContent).active == "timeline"
@@ -387,3 +390,16 @@ async def test_marking_watch_items_seen(make_app, fixture_db):
     db = open_db(fixture_db[0])
     assert db.execute("SELECT count(*) FROM watch_hits WHERE seen = 0 AND item_id IN ('ftc', 'lawsuit')"
                       ).fetchone()[0] == 0
+
+
+async def test_o_opens_the_link_of_the_article_in_the_reader(make_app, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket", "6")
+        await settle(pilot)
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        assert opened == ["https://decoder.example/d4"]
