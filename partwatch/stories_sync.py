@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,11 +33,14 @@ from store.articles import get_articles
 from store.db import transaction
 from store.records import Article
 from store.timefmt import now
-from tracking.dedupe import ArticleInput, features
+from tracking.dedupe import ArticleInput, Features, features
 from tracking.model import DedupeSettings
 from tracking.stories import StoryIndex, StorySummary, summarise
 
 SETTINGS_KEY = "stories.settings"
+# Below this many articles a worker process costs more than it saves.
+PARALLEL_FROM = 5000
+CHUNK = 1000
 
 
 @dataclass
@@ -95,8 +101,8 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
             loaded = store.articles_between(db, start)
             stories_seen = {story for _, story in loaded if story is not None}
             older = _older_members(db, stories_seen, {a.id for a, _ in loaded})
-            for article in older:
-                index.assign(features(as_input(article[0]), settings), article[1], centroid_only=True)
+            for old_article, old_story in older:
+                index.assign(features(as_input(old_article), settings), old_story, centroid_only=True)
             before: dict[int, int] = {a.id: s for a, s in older}
             pending = {a.id for a in fresh}
             # Interleave stored and new articles in published order, as a rebuild would.
@@ -136,8 +142,10 @@ def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
     settings = config.dedupe
     index = _new_index(db, settings)
     count = 0
-    for article in store.iter_all_articles(db):
-        index.place(features(as_input(article), settings))
+    total = int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    inputs = (as_input(article) for article in store.iter_all_articles(db))
+    for feat in features_stream(inputs, settings, parallel=total >= PARALLEL_FROM):
+        index.place(feat)
         count += 1
     with transaction(db):
         store.clear(db)
@@ -146,6 +154,38 @@ def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
         _refresh_stories(db, settings, stories)
         store.set_meta(db, SETTINGS_KEY, _settings_stamp(settings))
     return StoriesReport(placed=count, new_stories=len(stories), updated_stories=len(stories), rebuilt=True)
+
+
+def _features_of(batch: list[ArticleInput], settings: DedupeSettings) -> list[Features]:
+    return [features(article, settings) for article in batch]
+
+
+def features_stream(
+    articles: Iterable[ArticleInput], settings: DedupeSettings, parallel: bool = True
+) -> Iterator[Features]:
+    """Features of `articles`, in order. With `parallel`, computed in worker processes a chunk
+    ahead of the caller, so that placement (one core, it is sequential by nature) overlaps with
+    feature extraction (text normalisation, tokens, MinHash) on the other cores; at most a few
+    chunks are in flight, so memory stays bounded."""
+    workers = min(2, (os.cpu_count() or 1) - 1)
+    if not parallel or workers < 1:
+        for article in articles:
+            yield features(article, settings)
+        return
+    pending: deque[Future[list[Features]]] = deque()
+    batch: list[ArticleInput] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= CHUNK:
+                pending.append(pool.submit(_features_of, batch, settings))
+                batch = []
+                if len(pending) > 2 * workers:
+                    yield from pending.popleft().result()
+        if batch:
+            pending.append(pool.submit(_features_of, batch, settings))
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_ids: Iterable[int]) -> int:

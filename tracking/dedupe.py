@@ -98,8 +98,10 @@ class Features:
     title: str  # cleaned, suffix stripped: what the story list shows
     key: str  # comparison key for rapidfuzz
     title_words: int  # content words in the title
-    head_words: frozenset[str]  # content words of the title and the URL slug
-    words: frozenset[str]  # head_words, plus the lede's when there is a body
+    # Word lists are sorted tuples, not sets: sums over them must not depend on the hash seed
+    # of the process (floating-point order), or a rebuild could differ from the polls.
+    head_words: tuple[str, ...]  # content words of the title and the URL slug
+    words: tuple[str, ...]  # head_words, plus the lede's when there is a body
     has_body: bool
     body_words: int
     minhash: np.ndarray | None  # MinHash hash values of the body shingles
@@ -143,8 +145,8 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
         title=title,
         key=comparison_key(title),
         title_words=len(title_words),
-        head_words=head,
-        words=frozenset(topic),
+        head_words=tuple(sorted(head)),
+        words=tuple(sorted(topic)),
         has_body=has_body,
         body_words=len(body_tokens),
         minhash=minhash,

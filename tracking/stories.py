@@ -79,7 +79,7 @@ class _Story:
             self._count(self.content, feat.words, True, weigh)
             self.bodied += 1
 
-    def _count(self, counts: Counter[str], words: frozenset[str], content: bool, weigh: Weigh) -> None:
+    def _count(self, counts: Counter[str], words: tuple[str, ...], content: bool, weigh: Weigh) -> None:
         norm2 = self._norm2.get(content)
         if norm2 is None:
             counts.update(words)
