@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -278,7 +279,7 @@ class _Validator:
                 continue
             checked: Any = self.expect(table, None, key, value, kind, _example(default, kind))
             if isinstance(checked, (int, float)) and not isinstance(checked, bool):
-                if checked < 0 or (checked == 0 and key in _POSITIVE):
+                if not math.isfinite(checked) or checked < 0 or (checked == 0 and key in _POSITIVE):
                     bound = "greater than 0" if key in _POSITIVE else "0 or more"
                     self.fail(self.where(table, None), f"{key} = {checked} is out of range",
                               f"use a number {bound}", self.locate(table, None, key))

@@ -112,6 +112,9 @@ def test_wrong_type_says_how_to_write_it(write_config: Writer) -> None:
 
 def test_out_of_range_setting(write_config: Writer) -> None:
     assert "concurrency = 0 is out of range" in error(write_config, "[poll]\nconcurrency = 0\n")
+    assert "timeout = nan is out of range" in error(write_config, "[poll]\ntimeout = nan\n")
+    assert "min_interval = -1 is out of range; use a number 0 or more" in \
+        error(write_config, "[poll]\nmin_interval = -1\n")
 
 
 def test_duplicate_id(write_config: Writer) -> None:
