@@ -93,7 +93,8 @@ class PollSummary:
 
 def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseTransport | None = None,
              progress: ProgressHook | None = None,
-             on_start: Callable[[int], None] | None = None) -> PollSummary:
+             on_start: Callable[[int], None] | None = None,
+             on_refresh: Callable[[], None] | None = None) -> PollSummary:
     """Poll every due feed of `config` once, store the results, refresh what depends on them.
 
     Raises LockBusy when another poll holds the lock and StoreError when the database cannot be
@@ -115,6 +116,8 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 _fetch_and_store(config, due, summary, transport, progress)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
             loader.join()
+            if on_refresh is not None:
+                on_refresh()
             try:
                 # With the ids a killed poll stored but never refreshed (store.feeds.PENDING_REFRESH).
                 changed = list(dict.fromkeys([*summary.changed_ids, *pending_refresh(db)]))

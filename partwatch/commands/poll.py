@@ -38,8 +38,9 @@ def poll(ctx: click.Context, force: bool, quiet: bool, as_json: bool) -> None:
     config = load(ctx)
     show_progress = not quiet and not as_json and sys.stderr.isatty()
     try:
-        with _progress(show_progress) as (on_start, on_result):
-            summary = run_poll(config, force=force, progress=on_result, on_start=on_start)
+        with _progress(show_progress) as (on_start, on_result, on_refresh):
+            summary = run_poll(config, force=force, progress=on_result, on_start=on_start,
+                               on_refresh=on_refresh)
     except LockBusy as exc:
         raise Failure(str(exc)) from None
     except StoreError as exc:
@@ -80,17 +81,18 @@ def _print_needs_human(summary: PollSummary) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[tuple[Callable[[int], None] | None, ProgressHook | None]]:
+def _progress(enabled: bool) -> Iterator[tuple[Callable[[int], None] | None, ProgressHook | None,
+                                               Callable[[], None] | None]]:
     """A rich progress bar on stderr when it is a terminal; nothing at all under cron."""
     if not enabled:
-        yield None, None
+        yield None, None, None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("polling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("poll", total=None)
+        task = bar.add_task("polling", total=None)
 
         def on_start(total: int) -> None:
             bar.update(task, total=total)
@@ -98,4 +100,7 @@ def _progress(enabled: bool) -> Iterator[tuple[Callable[[int], None] | None, Pro
         def on_result(done: int, total: int, url: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        yield on_start, on_result
+        def on_refresh() -> None:
+            bar.update(task, description="updating stories and the desk")
+
+        yield on_start, on_result, on_refresh
