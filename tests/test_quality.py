@@ -54,3 +54,20 @@ def test_readme_documents_every_command() -> None:
     reference = readme[readme.index("## CLI reference"):]
     missing = [" ".join(path) for path in all_commands() if f"partwatch {' '.join(path)}" not in reference]
     assert missing == [], f"README.md's CLI reference does not mention: {missing}"
+
+
+def test_every_data_file_ships_in_the_wheel() -> None:
+    """Data files (demo feeds, stylesheet, ...) must match a package-data pattern, or a real
+    `pip install` (not editable) would lack them and `partwatch demo` would break."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["*"]
+    missing = [
+        str(path.relative_to(ROOT))
+        for package in ("feeds", "store", "tracking", "tui", "partwatch")
+        for path in (ROOT / package).rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+        and not any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns)
+    ]
+    assert missing == [], f"add a pattern to [tool.setuptools.package-data] for: {missing}"
