@@ -206,7 +206,7 @@ class _Writer(threading.Thread):
         except (sqlite3.Error, StoreError) as exc:
             # A full disk or a broken row fails this feed only; what is stored stays stored.
             summary.failed += 1
-            summary.errors.append((feed.url, f"cannot store: {exc}"))
+            summary.errors.append((feed.url, f"cannot store in {self.config.db_path}: {exc}"))
             return
         if result.status == "ok":
             summary.ok += 1

@@ -158,5 +158,9 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
     data = write_opml(OpmlFeed(url=feed.url, title=feed.name or feed.title) for feed in list_feeds(db))
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
-    else:
+        return
+    try:
         output.write_bytes(data)
+    except OSError as exc:
+        raise UsageProblem(f"{output}: cannot write ({exc.strerror}); check the folder and permissions"
+                           ) from None

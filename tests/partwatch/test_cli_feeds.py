@@ -91,3 +91,9 @@ def test_import_of_a_bad_file_exits_2(partwatch: Runner, tmp_path: Path) -> None
     bad.write_text("<html>nope</html>")
     result = partwatch("")("feeds", "import", str(bad))
     assert result.exit_code == 2 and "bad.opml" in result.stderr
+
+
+def test_export_to_an_unwritable_place_exits_2(partwatch: Runner, tmp_path: Path) -> None:
+    pw = partwatch(feeds_toml("https://a.example/feed"))
+    result = pw("feeds", "export", "-o", str(tmp_path / "no" / "x.opml"))
+    assert result.exit_code == 2 and "cannot write" in result.stderr
