@@ -51,6 +51,7 @@ FUTURE_SLACK = timedelta(days=2)
 
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
                          re.IGNORECASE | re.DOTALL)
+_BAD_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{6,}|[0-9]{7,});")
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF|channel)[\s>]", re.IGNORECASE)
 
 
@@ -91,9 +92,15 @@ def _parse_xml_feed(body: bytes, url: str, ctype: str, first_seen: datetime) -> 
         # back to its slow loose parser and warn on every poll. Keep only the charset.
         ctype = "application/xml" + "".join(f";{p}" for p in ctype.split(";")[1:])
     response_headers = {"content-type": ctype} if ctype else {}
-    parsed = feedparser.parse(
-        body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = _feedparser(body, response_headers)
+    except (ValueError, OverflowError):
+        # feedparser's lenient parser raises on a character reference beyond Unicode
+        # (&#99999999;, found by bench/fuzz.py): those become U+FFFD and the document is read again.
+        try:
+            parsed = _feedparser(_BAD_CHARREF.sub(_replace_charref, body), response_headers)
+        except (ValueError, OverflowError) as exc:
+            raise NotAFeed(f"broken feed: {fold_line(str(exc))[:200]}") from None
     entries: list[Any] = parsed.get("entries", [])
     version: str = parsed.get("version", "") or ""
     problem = _bozo_message(parsed)
@@ -121,6 +128,18 @@ def _parse_xml_feed(body: bytes, url: str, ctype: str, first_seen: datetime) -> 
     if problem:
         warning = f"feed has errors, kept {len(builder.articles)} entries: {problem}"
     return ParsedFeed(title=title, articles=builder.articles, warning=warning)
+
+
+def _feedparser(body: bytes, response_headers: dict[str, str]) -> Any:
+    return feedparser.parse(
+        body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+    )
+
+
+def _replace_charref(match: re.Match[bytes]) -> bytes:
+    digits = match.group(1)
+    value = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return b"&#xFFFD;" if value > 0x10FFFF else match.group(0)
 
 
 def _bozo_message(parsed: Mapping[str, Any]) -> str | None:
