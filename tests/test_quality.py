@@ -71,3 +71,27 @@ def test_every_data_file_ships_in_the_wheel() -> None:
         and not any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns)
     ]
     assert missing == [], f"add a pattern to [tool.setuptools.package-data] for: {missing}"
+
+
+def test_readme_documents_every_setting_with_its_default() -> None:
+    """[poll] and [dedupe] keys are the dataclass fields (partwatch/config.py maps them
+    generically), so a field added or retuned in code must show up in the README's tables."""
+    import dataclasses
+    import re
+
+    from feeds.records import PollSettings
+    from tracking.model import DedupeSettings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for table, cls in (("[poll]", PollSettings), ("[dedupe]", DedupeSettings)):
+        section = readme[readme.index(f"### `{table}`"):]
+        section = section[:section.index("\n### ", 1)]
+        rows = {m[0]: m[1] for m in re.findall(r"^\| `(\w+)` \| [^|]+ \| `([^`]*)` \|", section, re.M)}
+        for field in dataclasses.fields(cls):
+            assert field.name in rows, f"README {table} table lacks `{field.name}`"
+            documented, actual = rows[field.name].replace("_", ""), field.default
+            message = f"README {table} `{field.name}` default {documented} is not {actual!r}"
+            if isinstance(actual, (int, float)) and not isinstance(actual, bool):
+                assert float(documented) == actual, message
+            else:
+                assert documented == str(actual).replace("_", ""), message
