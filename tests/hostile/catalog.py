@@ -260,6 +260,7 @@ def hostile_servers(folder: Path, healthy: int = 3, cert: tuple[Path, Path] | No
     secret_file = folder / "secret.txt"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
     server = FeedServer().start()
+    server._server.handle_error = _quiet  # type: ignore[method-assign] # clients hang up on purpose
     try:
         with self_signed_server(cert or make_cert(folder)) as tls_port:
             served = Served(server)
@@ -288,6 +289,10 @@ def self_signed_server(pair: tuple[Path, Path]) -> Iterator[int]:
     finally:
         tls.shutdown()
         tls.server_close()
+
+
+def _quiet(request: object, client_address: object) -> None:
+    pass
 
 
 def make_cert(folder: Path) -> tuple[Path, Path]:
