@@ -28,6 +28,8 @@ async def main() -> int:
     urls = [u.strip() for u in Path(os.environ["FEEDS_FILE"]).read_text().splitlines()
             if u.strip() and not u.startswith("#")]
     db = sqlite3.connect(Path(os.environ["DATA_DIR"]) / "hook.sqlite")
+    db.execute("PRAGMA journal_mode = WAL")  # as the real store: a commit per feed, no fsync each
+    db.execute("PRAGMA synchronous = NORMAL")
     db.executescript("""
         CREATE TABLE IF NOT EXISTS feed(url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);
         CREATE TABLE IF NOT EXISTS article(feed TEXT, guid TEXT, title TEXT, text TEXT,
