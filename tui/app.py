@@ -67,6 +67,7 @@ VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Quest
 CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
+SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)
@@ -107,6 +108,12 @@ class ReaderLoaded(Message):
         self.text = text
         self.url = url
         self.opened = opened
+
+
+class StartState(Message):
+    def __init__(self, partnership: str | None) -> None:
+        super().__init__()
+        self.partnership = partnership
 
 
 class Changed(Message):
@@ -188,7 +195,7 @@ class PartwatchApp(App[None]):
         self._known_version: int | None = None
         self._previous_view = "timeline"
         self._preview_timer: Timer | None = None
-        self._first_board = True
+        self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
 
     # ---- connections ----------------------------------------------------------------------
@@ -251,9 +258,8 @@ class PartwatchApp(App[None]):
         self._q("#reader", Widget).border_title = "Reader"
         self._q("#sidebar", Widget).border_title = "Partnerships"
         self._q("#first-run", Static).update(views.first_run_text())
-        self._set_loaders()
-        self.load_dashboard()
         self._q("#timeline-list", LazyList).focus()
+        self.load_start()
         if self.change_poll_seconds:
             self.set_interval(self.change_poll_seconds, self.check_for_changes)
 
@@ -272,24 +278,50 @@ class PartwatchApp(App[None]):
     def current_list(self) -> LazyList:
         return self.list_for(self.view)
 
+    @work(thread=True, group="dashboard", exit_on_error=False)
+    def load_start(self) -> None:
+        """Where the user left off (the partnership in focus), before anything else is read."""
+        self.post_message(StartState(reading.ui_get(self.thread_db(), "partnership")))
+
+    def on_start_state(self, message: StartState) -> None:
+        ids = [p.id for p in (self.config.partnerships if self.config else ())]
+        saved = message.partnership
+        start = saved if saved in ids or saved == ALL else (ids[0] if ids else ALL)
+        self.partnership = start or None
+        self._update_header()
+        self._set_loaders()
+        self.load_dashboard()
+
     def _set_loaders(self) -> None:
+        """Point every list at the partnership in focus; only the visible one reads now, the
+        others when their tab is shown (a list nobody looks at costs nothing)."""
         pid = self.partnership
-        self.list_for("timeline").set_loader(views.timeline_loader(pid, self.desk))
+        self.list_for("timeline").set_loader(views.timeline_loader(pid, self.desk), reload=False)
         self.list_for("timeline").empty = (
             "No stories or dated facts for this partnership yet." if pid else
             "Pick a partnership on the left (or with [ and ]) to see its timeline.")
-        self.list_for("stories").set_loader(views.stories_loader(pid))
-        self.list_for("questions").set_loader(views.questions_loader(pid, self.desk))
-        self.list_for("watch").set_loader(views.watch_loader(pid, self.desk))
-        self.list_for("feeds").reload(keep_selection=True)
-        self.list_for("articles").set_loader(views.articles_loader(pid))
-        self._search_changed(self._q("#search-input", Input).value)
+        self.list_for("stories").set_loader(views.stories_loader(pid), reload=False)
+        self.list_for("questions").set_loader(views.questions_loader(pid, self.desk), reload=False)
+        self.list_for("watch").set_loader(views.watch_loader(pid, self.desk), reload=False)
+        self.list_for("articles").set_loader(views.articles_loader(pid), reload=False)
+        for view in VIEWS:
+            if view != "search":
+                self._stale[view] = False
+        self._refresh_visible()
+
+    def _refresh_visible(self) -> None:
+        view = self.view
+        if view in self._stale:
+            keep = self._stale.pop(view)
+            self.list_for(view).reload(keep_selection=keep)
 
     def reload_all(self) -> None:
+        """After a change in the database: the visible list reloads in place (cursor kept on the
+        same row), the others when they are next shown."""
         for view in VIEWS:
-            lazy = self.list_for(view)
-            if lazy.loader is not None:
-                lazy.reload(keep_selection=True)
+            if self.list_for(view).loader is not None:
+                self._stale[view] = self._stale.get(view, True)
+        self._refresh_visible()
         self.load_dashboard()
 
     # ---- dashboard summary ----------------------------------------------------------------
@@ -306,19 +338,11 @@ class PartwatchApp(App[None]):
                 reading.articles_per_day(db, until=now, partnership=partnership.id)))
         totals = reading.counts(db)
         extra = views.dashboard_extra(db, self.config)
-        extra["saved_partnership"] = reading.ui_get(db, "partnership")
         self.post_message(DashboardLoaded(Dashboard(summaries, reading.last_poll(db), totals.articles,
                                                     totals.unread, totals.feeds, extra)))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         board = self.dashboard = message.dashboard
-        if self._first_board:
-            self._first_board = False
-            ids = [s.id for s in board.partnerships if s.id]
-            saved = board.extra.get("saved_partnership")
-            start = saved if saved in ids or saved == ALL else (ids[0] if ids else ALL)
-            if start:
-                self.focus_partnership(start, save=False)
         self.set_class(board.empty, "-empty")
         self._draw_picker()
         self._update_header()
@@ -396,12 +420,13 @@ class PartwatchApp(App[None]):
             labels["watch"] = f"Watch+{board.extra['new_hits']}"
         if board.unread:
             labels["articles"] = f"Articles {board.unread:,}●"
-        narrow = self.narrow
-        for key, number in zip(VIEWS, "1234567", strict=False):
-            if key == "search":
-                label = "/" if narrow else "/ Search"
-            else:
-                label = labels[key] if narrow else f"{number} {labels[key]}"
+        labels["search"] = "/ Search"
+        numbered = {key: f"{number} {labels[key]}" if key != "search" else labels[key]
+                    for key, number in zip(VIEWS, "1234567", strict=False)}
+        room = self.size.width - (0 if self.narrow else SIDEBAR_WIDTH)
+        if sum(len(label) + 2 for label in numbered.values()) > room:       # 2: a tab's padding
+            numbered = {**labels, "search": "/"}
+        for key, label in numbered.items():
             tabs.get_tab(key).label = Text(label)
 
     @on(OptionList.OptionSelected, "#partnerships")
@@ -471,6 +496,7 @@ class PartwatchApp(App[None]):
             self._previous_view = view
             self.list_for(view).focus()
         self.refresh_bindings()
+        self._refresh_visible()
         row = self.list_for(view).current
         if row is not None:
             self.preview(row)
@@ -510,6 +536,12 @@ class PartwatchApp(App[None]):
     def _highlighted(self, event: LazyList.Highlighted) -> None:
         if event.lazy_list is self.current_list and not isinstance(event, LazyList.Selected):
             self.preview(event.row)
+            self.refresh_bindings()          # which of answer/reopen/adopt/seen apply to this row
+
+    @on(LazyList.Loaded)
+    def _loaded(self, event: LazyList.Loaded) -> None:
+        if event.lazy_list is self.current_list:
+            self.refresh_bindings()
 
     def preview(self, row: Row) -> None:
         """Show the row in the reader once the cursor rests: holding a key down moves the cursor

@@ -105,7 +105,7 @@ RowsBuilder = Callable[[Any], list[Row]]
 
 # ---- stories and timeline (filled in from store/stories.py and tracking/timeline.py) -------------
 TIMELINE_COLUMNS = [Column("", 1), Column("Date", 13), Column("Kind", 5), Column("What happened"),
-                    Column("Source", 16), Column("Copies", 6, "right")]
+                    Column("Source", 14), Column("Outlets", 7, "right")]
 STORY_COLUMNS = [Column("", 1), Column("Date", 10), Column("Lead title"), Column("Origin", 16),
                  Column("Outlets", 7, "right"), Column("Contra", 6, "right")]
 QUESTION_COLUMNS = [Column("Status", 10), Column("Question"), Column("Evidence", 8, "right")]
@@ -325,7 +325,7 @@ def _source_line(out: Text, source: Any) -> None:
     out.append("\n")
 
 
-def _short_url(url: str, width: int = 72) -> str:
+def _short_url(url: str, width: int = 60) -> str:
     """A link on one line (o opens the whole of it)."""
     url = clean_line(url)
     return url if len(url) <= width else url[:width - 1] + "…"
