@@ -108,7 +108,11 @@ def sync_config_feeds(db: sqlite_utils.Database, specs: Sequence[FeedSpec], now:
     """Make the config feeds in the table match config.toml (see the module docstring).
 
     A URL that is also a user feed becomes a config feed: config.toml is the stronger claim.
+    Every command runs this, so when nothing changed it only reads: a write would have to wait
+    for a poll's long refresh transaction to finish.
     """
+    if _in_sync(db, specs):
+        return
     stamp = to_db(now)
     with transaction(db):
         conn = db.conn
@@ -135,6 +139,26 @@ def sync_config_feeds(db: sqlite_utils.Database, specs: Sequence[FeedSpec], now:
         for feed_id in current:
             if feed_id not in keep:
                 conn.execute("UPDATE feeds SET removed = ? WHERE id = ?", (stamp, feed_id))
+
+
+def _in_sync(db: sqlite_utils.Database, specs: Sequence[FeedSpec]) -> bool:
+    by_url: dict[str, tuple[int, str | None, bool, str, bool]] = {}
+    by_requested: dict[str, tuple[int, str | None, bool, str, bool]] = {}
+    for feed_id, url, requested, name, full_text, source, removed in db.conn.execute(
+        "SELECT id, url, requested_url, name, full_text, source, removed FROM feeds"
+    ):
+        stored = (int(feed_id), name, bool(full_text), str(source), removed is None)
+        by_url[url] = stored
+        if requested:
+            by_requested[requested] = stored
+    matched: set[int] = set()
+    for spec in specs:
+        found = by_url.get(spec.url) or by_requested.get(spec.url)
+        if found is None or found[1:] != (spec.name, spec.full_text, "config", True):
+            return False
+        matched.add(found[0])
+    active = {row[0] for row in by_url.values() if row[3] == "config" and row[4]}
+    return active <= matched
 
 
 def add_feed(db: sqlite_utils.Database, url: str, now: datetime, *, name: str | None = None,

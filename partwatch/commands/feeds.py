@@ -8,6 +8,7 @@ its articles (stories and timelines refer to them); `--purge` deletes them too.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,7 +43,18 @@ def _check_url(url: str) -> str:
     return url
 
 
-@click.group(invoke_without_command=True)
+class _FeedsGroup(click.Group):
+    """Turns a database that stays busy past the busy timeout into one line (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.OperationalError as exc:
+            raise Failure(f"the database is busy ({exc}); a poll may be updating it, try again shortly"
+                          ) from None
+
+
+@click.group(cls=_FeedsGroup, invoke_without_command=True)
 @click.pass_context
 def feeds(ctx: click.Context) -> None:
     """List the feeds (the default) or add, remove, import and export them."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
+from store.db import open_db
 from tests.partwatch.conftest import Partwatch, feeds_toml
 from tests.partwatch.site import Site
 
@@ -97,3 +98,17 @@ def test_export_to_an_unwritable_place_exits_2(partwatch: Runner, tmp_path: Path
     pw = partwatch(feeds_toml("https://a.example/feed"))
     result = pw("feeds", "export", "-o", str(tmp_path / "no" / "x.opml"))
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_a_database_busy_past_the_timeout_is_one_line(partwatch: Runner,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pw = partwatch("")
+    monkeypatch.setattr("store.db.BUSY_TIMEOUT_MS", 100)
+    holder = open_db(pw.db)
+    holder.conn.execute("BEGIN IMMEDIATE")            # another writer, e.g. a poll's long refresh
+    try:
+        result = pw("feeds", "add", "https://x.example/feed")
+    finally:
+        holder.conn.execute("ROLLBACK")
+        holder.conn.close()
+    assert result.exit_code == 1 and "the database is busy" in result.stderr

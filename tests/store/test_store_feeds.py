@@ -134,3 +134,14 @@ def test_redirect_onto_an_existing_feed_merges(fresh_db: sqlite_utils.Database) 
     assert [f.url for f in feeds] == [new] and feeds[0].articles == 2
     sync_config_feeds(fresh_db, [Spec(old), Spec(new)], NOW)
     assert len(list_feeds(fresh_db)) == 1
+
+
+def test_an_unchanged_config_syncs_without_writing(fresh_db: sqlite_utils.Database) -> None:
+    specs = [Spec("https://a.example/feed", "A"), Spec("https://b.example/feed", None, True)]
+    sync_config_feeds(fresh_db, specs, NOW)
+    before = fresh_db.conn.total_changes
+    sync_config_feeds(fresh_db, specs, NOW)
+    assert fresh_db.conn.total_changes == before
+    sync_config_feeds(fresh_db, [Spec("https://a.example/feed", "A")], NOW)
+    assert fresh_db.conn.total_changes > before
+    assert [f.url for f in list_feeds(fresh_db)] == ["https://a.example/feed"]
