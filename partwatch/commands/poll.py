@@ -10,6 +10,7 @@ lock, 2 on usage, config or database errors.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +46,8 @@ def poll(ctx: click.Context, force: bool, quiet: bool, as_json: bool) -> None:
         raise Failure(str(exc)) from None
     except StoreError as exc:
         raise UsageProblem(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise Failure(f"{config.db_path}: {exc}; nothing more was polled (what was stored stays)") from None
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False))
     elif quiet:
