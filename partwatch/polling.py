@@ -120,9 +120,11 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 on_refresh()
             try:
                 # With the ids a killed poll stored but never refreshed (store.feeds.PENDING_REFRESH).
-                changed = list(dict.fromkeys([*summary.changed_ids, *pending_refresh(db)]))
+                pending = pending_refresh(db)
+                changed = list(dict.fromkeys([*summary.changed_ids, *pending]))
                 summary.refresh = after_poll(db, config, changed)
-                clear_pending_refresh(db)
+                if pending:
+                    clear_pending_refresh(db)
             except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
                 summary.refresh_error = f"{type(exc).__name__}: {exc}"
             return summary
