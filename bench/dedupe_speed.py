@@ -1,16 +1,17 @@
 """Story placement speed and memory, beside naive all-pairs rapidfuzz.
 
 Articles come from bench/corpus.py (real GNews polls in published order, replayed past 74k).
-Prints, for 10k / 30k / 100k articles placed from empty: seconds, articles a second, and the
-time per article (flat = linear growth; the index holds one window, so it stays flat); then
-1,000 new articles placed into the 100k index; then the same 1k through the store path
-(`partwatch.stories_sync.place` on a SQLite store of N articles: window load + placement +
-writes) when --store is given; peak memory (tracemalloc of Python allocations, and the
-process's max RSS); and naive all-pairs `rapidfuzz.process.cdist(fuzz.ratio)` over the
-titles plus union-find at 60, on the sizes it can reach.
+Prints, for 10k / 30k / 100k articles placed from empty: wall seconds, articles a second, the
+time per article (flat = linear growth: the index holds one window, so it stays flat) and the
+CPU seconds of the placing process (wall time suffers when other jobs share the machine);
+then 1,000 new articles placed into the 100k index; the process's max RSS; naive all-pairs
+`rapidfuzz.process.cdist(fuzz.ratio)` over the titles plus union-find at 60, on the sizes it
+can reach; and with --store N the store path (partwatch/stories_sync.py on a SQLite store of
+N+1,000 articles: `stories rebuild`, then the last 1,000 placed again incrementally, with the
+window load, placement and story rows).
 
     .venv/bin/python bench/dedupe_speed.py [--sizes 10000,30000,100000] [--naive 1000,3000,10000]
-        [--store 20000]
+        [--store 100000]
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
+import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))  # after ROOT: bench/tracking.py must not shadow tracking/
 
-from corpus import iter_corpus_articles  # noqa: E402
+from corpus import build_db, iter_corpus_articles  # noqa: E402
 
-from tracking.dedupe import ArticleInput, features  # noqa: E402
+from partwatch import stories_sync  # noqa: E402
+from partwatch.config import load_config  # noqa: E402
+from store.db import open_db  # noqa: E402
+from tracking.dedupe import ArticleInput  # noqa: E402
 from tracking.model import DedupeSettings  # noqa: E402
 from tracking.stories import StoryIndex  # noqa: E402
 
@@ -55,13 +59,17 @@ def inputs(n: int) -> list[ArticleInput]:
 
 
 def place(
-    articles: list[ArticleInput], settings: DedupeSettings, index: StoryIndex | None = None
-) -> tuple[StoryIndex, float]:
+    articles: list[ArticleInput],
+    settings: DedupeSettings,
+    index: StoryIndex | None = None,
+    parallel: bool = False,
+) -> tuple[StoryIndex, float, float]:
+    """Place in order; returns the index, wall seconds and this process's CPU seconds."""
     index = index or StoryIndex(settings)
-    started = time.perf_counter()
-    for article in articles:
-        index.place(features(article, settings))
-    return index, time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    for feat in stories_sync.features_stream(articles, settings, parallel=parallel):
+        index.place(feat)
+    return index, time.perf_counter() - started, time.process_time() - cpu
 
 
 def naive(titles: list[str]) -> tuple[float, int]:
@@ -89,43 +97,33 @@ def naive(titles: list[str]) -> tuple[float, int]:
     return time.perf_counter() - started, len({root(i) for i in range(len(titles))})
 
 
-def store_increment(n: int, settings_note: str) -> None:
-    import tempfile
-
-    from corpus import build_db
-
-    from partwatch import stories_sync
-    from partwatch.config import load_config
-    from store.db import open_db
-
+def store_path(n: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         started = time.perf_counter()
         build_db(path, n + 1000)
         db = open_db(path)
         cfg = load_config(ROOT / "partwatch" / "demo" / "config.toml", path)
-        ordered = [int(r[0]) for r in db.conn.execute("SELECT id FROM articles ORDER BY published, id")]
-        head, tail = ordered[:n], ordered[n:]
-        db.conn.execute("DELETE FROM meta WHERE key = ?", (stories_sync.SETTINGS_KEY,))
-        print(
-            f"  store of {n + 1000:,} articles built in {time.perf_counter() - started:.1f} s{settings_note}"
-        )
-        started = time.perf_counter()
-        db.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?)",
-            (stories_sync.SETTINGS_KEY, stories_sync._settings_stamp(cfg.dedupe)),
-        )
-        stories_sync.place(db, cfg, head)
-        print(f"  store path: first {n:,} placed (one batch) in {time.perf_counter() - started:.2f} s")
-        started = time.perf_counter()
-        stories_sync.place(db, cfg, tail)
-        print(
-            f"  store path: 1,000 new into {n:,} in {time.perf_counter() - started:.3f} s "
-            "(window load + placement + story rows)"
-        )
-        started = time.perf_counter()
+        print(f"store of {n + 1000:,} articles built in {time.perf_counter() - started:.1f} s")
+        started, cpu = time.perf_counter(), time.process_time()
         stories_sync.rebuild(db, cfg)
-        print(f"  store path: `stories rebuild` of {n + 1000:,} in {time.perf_counter() - started:.2f} s")
+        print(
+            f"`stories rebuild` of {n + 1000:,}: {time.perf_counter() - started:.2f} s "
+            f"(cpu {time.process_time() - cpu:.2f} s; with origin, lead and contradictions of every story)"
+        )
+        tail = [
+            int(r[0])
+            for r in db.conn.execute("SELECT id FROM articles ORDER BY published DESC, id DESC LIMIT 1000")
+        ]
+        marks = ",".join("?" * len(tail))
+        db.conn.execute(f"DELETE FROM story_articles WHERE article_id IN ({marks})", tail)
+        started, cpu = time.perf_counter(), time.process_time()
+        report = stories_sync.place(db, cfg, tail)
+        print(
+            f"1,000 new into {n:,} through the store: {time.perf_counter() - started:.3f} s "
+            f"(cpu {time.process_time() - cpu:.3f} s; {report.placed} placed, {report.updated_stories} "
+            "stories rewritten)"
+        )
 
 
 def main() -> None:
@@ -142,36 +140,32 @@ def main() -> None:
     started = time.perf_counter()
     articles = inputs(biggest + 1000)
     print(f"generated {len(articles):,} articles from the corpus in {time.perf_counter() - started:.1f} s")
-    print(f"\n{'articles':>9} {'seconds':>8} {'per s':>8} {'us/article':>11} {'stories':>8}")
+    print("\nplacement from empty (features in a worker process ahead of placement, as `stories rebuild`):")
+    print(f"{'articles':>9} {'wall s':>8} {'per s':>8} {'us/article':>11} {'cpu s':>7} {'stories':>8}")
     big_index: StoryIndex | None = None
     for n in sizes:
-        tracemalloc.start()
-        index, took = place(articles[:n], settings)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        index, took, cpu = place(articles[:n], settings, parallel=True)
         print(
-            f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {len(index.members):>8,}"
-            f"   peak traced {peak / 2**20:.0f} MB"
+            f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {cpu:>7.2f} {len(index.members):>8,}"
         )
         if n == biggest:
             big_index = index
     assert big_index is not None
-    _, took = place(articles[biggest : biggest + 1000], settings, big_index)
-    print(f"\n1,000 new into {biggest:,} (in memory): {took:.3f} s")
-    print(
-        f"max RSS of this process so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
-    print(
-        f"\nnaive all-pairs rapidfuzz (cdist fuzz.ratio >= 60 + union-find, {process.__name__}, all cores):"
-    )
+    _, took, cpu = place(articles[biggest : biggest + 1000], settings, big_index)
+    print(f"\n1,000 new into {biggest:,} (in memory): {took:.3f} s (cpu {cpu:.3f} s)")
+    _, took, cpu = place(articles[: min(sizes)], settings)
+    print(f"{min(sizes):,} from empty with features in the same process: {took:.2f} s (cpu {cpu:.2f} s)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"max RSS of this process: {rss:.0f} MB (it also holds all {len(articles):,} generated articles)")
+    print("\nnaive all-pairs rapidfuzz (cdist fuzz.ratio >= 60 on titles + union-find, all cores):")
     print(f"{'articles':>9} {'naive s':>8} {'partwatch s':>12} {'ratio':>7}")
     for n in [int(x) for x in args.naive.split(",") if x]:
         took_naive, _ = naive([a.title for a in articles[:n]])
-        _, took_ours = place(articles[:n], settings)
+        _, took_ours, _ = place(articles[:n], settings)
         print(f"{n:>9,} {took_naive:>8.2f} {took_ours:>12.2f} {took_naive / took_ours:>7.1f}x")
     if args.store:
         print()
-        store_increment(args.store, "")
+        store_path(args.store)
 
 
 if __name__ == "__main__":

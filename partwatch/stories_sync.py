@@ -29,9 +29,7 @@ import sqlite_utils
 
 from partwatch.config import Config
 from store import stories as store
-from store.articles import get_articles
 from store.db import transaction
-from store.records import Article
 from store.timefmt import now
 from tracking.dedupe import ArticleInput, Features, features
 from tracking.model import DedupeSettings
@@ -55,7 +53,7 @@ class StoryCommandError(Exception):
     """A merge or split that cannot be done (unknown id); one line for the user."""
 
 
-def as_input(article: Article) -> ArticleInput:
+def as_input(article: store.Placeable) -> ArticleInput:
     return ArticleInput(
         id=article.id,
         feed=article.feed,
@@ -89,7 +87,7 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
     report = StoriesReport()
     if not article_ids:
         return report
-    articles = sorted(get_articles(db, article_ids), key=lambda a: (a.published, a.id))
+    articles = store.placeables(db, article_ids)
     known = store.story_of(db, [a.id for a in articles])
     touched = {known[a.id] for a in articles if a.id in known}
     fresh = [a for a in articles if a.id not in known]
@@ -110,8 +108,10 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
                 [(a, s) for a, s in loaded if a.id not in pending] + [(a, None) for a in fresh],
                 key=lambda pair: (pair[0].published, pair[0].id),
             )
-            for article, story in merged:
-                feat = features(as_input(article), settings)
+            feats = features_stream(
+                (as_input(a) for a, _ in merged), settings, parallel=len(merged) >= PARALLEL_FROM
+            )
+            for (article, story), feat in zip(merged, feats, strict=True):
                 if story is not None:
                     index.assign(feat, story)
                     before[article.id] = story
@@ -128,12 +128,12 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
 
 def _older_members(
     db: sqlite_utils.Database, stories: Iterable[int], loaded: set[int]
-) -> list[tuple[Article, int]]:
+) -> list[tuple[store.Placeable, int]]:
     """Members of `stories` published before the loaded window, in published order."""
     members = store.members_of(db, stories)
     ids = [a for story_members in members.values() for a in story_members if a not in loaded]
     story = {a: s for s, story_members in members.items() for a in story_members}
-    return sorted(((a, story[a.id]) for a in get_articles(db, ids)), key=lambda p: (p[0].published, p[0].id))
+    return [(a, story[a.id]) for a in store.placeables(db, ids)]
 
 
 def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
@@ -196,7 +196,7 @@ def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_
     store.delete_stories(db, [s for s in wanted if s not in members])
     for start in range(0, len(wanted), 200):
         chunk = [s for s in wanted[start : start + 200] if s in members]
-        articles = {a.id: a for a in get_articles(db, [m for s in chunk for m in members[s]])}
+        articles = {a.id: a for a in store.placeables(db, [m for s in chunk for m in members[s]])}
         for story_id in chunk:
             summary = summarise(
                 story_id, [as_input(articles[m]) for m in members[story_id] if m in articles], settings
@@ -240,7 +240,7 @@ def merge(db: sqlite_utils.Database, config: Config, story_a: int, story_b: int)
         for story in (story_a, story_b):
             if story not in members:
                 raise StoryCommandError(f"story {story}: no such story (see `partwatch stories`)")
-        articles = {a.id: a for a in get_articles(db, members[story_a] + members[story_b])}
+        articles = {a.id: a for a in store.placeables(db, members[story_a] + members[story_b])}
         first = {s: min((articles[m].published, m) for m in members[s]) for s in (story_a, story_b)}
         keep, gone = (story_a, story_b) if first[story_a] <= first[story_b] else (story_b, story_a)
         store.drop_splits_between(db, members[keep], members[gone])

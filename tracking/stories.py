@@ -442,10 +442,15 @@ def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSe
     tracking/contradictions.py say how)."""
     ordered = sorted(members, key=lambda m: (m.published, m.id))
     people = [Member(m.id, m.feed, m.title, m.text, m.published, len(m.text.split())) for m in ordered]
-    source = origin(people)
-    shown = lead(people, source, settings.lead_length_ratio)
+    if len(ordered) == 1:
+        # Most stories hold one article: nothing to credit, compare or choose.
+        source = shown = people[0]
+        found: list[Contradiction] = []
+    else:
+        source = origin(people)
+        shown = lead(people, source, settings.lead_length_ratio)
+        found = find([Source(m.id, m.feed, m.url, m.title, m.text, m.published) for m in ordered])
     shown_article = next(m for m in ordered if m.id == shown.id)
-    found = find([Source(m.id, m.feed, m.url, m.title, m.text, m.published) for m in ordered])
     return StorySummary(
         id=story_id,
         member_ids=tuple(m.id for m in ordered),
