@@ -146,7 +146,8 @@ def main() -> None:
     for n in sizes:
         index, took, cpu = place(articles[:n], settings, parallel=True)
         print(
-            f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {cpu:>7.2f} {len(index.members):>8,}"
+            f"{n:>9,} {took:>8.2f} {n / took:>8,.0f} {took / n * 1e6:>11.1f} {cpu:>7.2f}"
+            f" {len(index.members):>8,}"
         )
         if n == biggest:
             big_index = index
