@@ -54,11 +54,10 @@ class DedupeSettings:
     min_body_words: int = 40
     # Body words (from the start) that join the title words in the content overlap.
     lede_words: int = 150
-    # IDF-weighted cosine of title+lede words at which two full articles report the same event.
+    # IDF-weighted cosine of an article's title+slug+lede words with a story's centroid at which
+    # an article with a body joins a story with bodies.
     content_same: float = 0.17
-    # ... and the least IDF-weighted title cosine that must go with it.
-    title_floor: float = 0.0
-    # IDF-weighted title cosine at which two headlines (no bodies) report the same news.
+    # The same over title and slug words only, for headline-only articles or stories.
     title_related: float = 0.16
     # Words used by more open stories than this are not used to find candidates.
     block_max_df: int = 300

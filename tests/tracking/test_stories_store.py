@@ -189,3 +189,27 @@ def test_cli_lists_stories_as_json_and_plain_text(tmp_path: Path) -> None:
     assert str(hostile[0]) in text.output
     missing = runner.invoke(main, [*base, "split", "999999"])
     assert missing.exit_code == 1
+
+
+def test_cli_filters_by_partnership(tmp_path: Path) -> None:
+    from partwatch import desk_sync
+
+    db_path = tmp_path / "tags.db"
+    db = open_db(db_path)
+    cfg = config(tmp_path)
+    ids = load_demo(db, cfg)
+    stories_sync.rebuild(db, cfg)
+    desk_sync.refresh(db, cfg, list(ids.values()))
+    truth = json.loads((DEMO / "truth.json").read_text())
+    tagged = {ids[g] for g in truth["partnerships"]["openai-aws"]}
+    runner = CliRunner()
+    base = ["--config", str(DEMO / "config.toml"), "--db", str(db_path), "stories"]
+    result = runner.invoke(main, [*base, "--partnership", "openai-aws", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    everything = json.loads(runner.invoke(main, [*base, "--json"]).output)
+    assert 0 < len(listed) < len(everything)
+    for story in listed:
+        assert {a["id"] for a in story["articles"]} & tagged
+    unknown = runner.invoke(main, [*base, "--partnership", "nope"])
+    assert unknown.exit_code == 2
