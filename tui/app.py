@@ -67,7 +67,8 @@ VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Quest
 CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
-SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
+SIDEBAR_WIDTH = 32
+ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")                        # as in partwatch.tcss
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)
@@ -195,6 +196,7 @@ class PartwatchApp(App[None]):
         self._known_version: int | None = None
         self._previous_view = "timeline"
         self._preview_timer: Timer | None = None
+        self._row_actions: tuple[bool, ...] = ()
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
 
@@ -536,7 +538,15 @@ class PartwatchApp(App[None]):
     def _highlighted(self, event: LazyList.Highlighted) -> None:
         if event.lazy_list is self.current_list and not isinstance(event, LazyList.Selected):
             self.preview(event.row)
-            self.refresh_bindings()          # which of answer/reopen/adopt/seen apply to this row
+            self._refresh_row_bindings(event.row)
+
+    def _refresh_row_bindings(self, row: Row) -> None:
+        """Answer, reopen, adopt, dismiss and seen apply to some rows only: redraw the key bar
+        when that changes (not on every cursor move: that is the hot path)."""
+        applies = tuple(views.action_applies(action, row) for action in ROW_ACTIONS)
+        if applies != self._row_actions:
+            self._row_actions = applies
+            self.refresh_bindings()
 
     @on(LazyList.Loaded)
     def _loaded(self, event: LazyList.Loaded) -> None:
