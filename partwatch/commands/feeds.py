@@ -85,6 +85,8 @@ def list_command(ctx: click.Context, as_json: bool = False, show_all: bool = Fal
         click.echo(f"    {plain(feed.url)}" + (f"  [{feed.source}]" if feed.source == "user" else ""))
         if feed.last_error:
             click.echo(f"    last error: {plain(feed.last_error)}")
+        if feed.warning:
+            click.echo(f"    warning: {plain(feed.warning)}")
 
 
 def _as_json(feed: Feed) -> dict[str, Any]:
