@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -71,8 +72,7 @@ class FeedServer:
         self.requests: list[Request] = []
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self.port = self._server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -112,6 +112,17 @@ class FeedServer:
         if route is not None and route.handler is not None:
             route = route.handler(request)
         return route
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up (a poll that timed out or was killed) is expected, not a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
