@@ -8,9 +8,11 @@ incremental) over
 
 and prints pairwise precision/recall/F1, B-cubed precision/recall/F1, a curve over each set's
 main threshold (title_related for headlines, content_same for full text), and 10 of the worst
-false merges and false splits. The naive method beside it: all-pairs rapidfuzz plus
-union-find, at its best single threshold (fuzz.ratio on titles for UCI, token_set_ratio on
-title+text for Giveme5W1H), computed in the same run.
+false merges and false splits. Two reference lines: the ceiling that the time window allows
+(the labels themselves, split where coverage pauses longer than window_days: Giveme5W1H labels
+some events across months), and partwatch with a 30-day window. The naive method beside it:
+all-pairs rapidfuzz plus union-find, at its best single threshold (fuzz.ratio on titles for
+UCI, token_set_ratio on title+text for Giveme5W1H), computed in the same run.
 
     .venv/bin/python bench/dedupe_quality.py [--corpus DIR] [--set uci|giveme|all] [key=value ...]
 
@@ -114,6 +116,26 @@ def scores(truth: dict[int, str], found: dict[int, int]) -> dict[str, float]:
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def window_oracle(rows: Sequence[Labelled], settings: DedupeSettings) -> dict[int, int]:
+    """The best any method can do under the time window: the labelled stories, split wherever
+    their coverage pauses for longer than `window_days` (rule 1 of tracking/dedupe.py)."""
+    found: dict[int, int] = {}
+    by_story: defaultdict[str, list[Labelled]] = defaultdict(list)
+    for row in rows:
+        by_story[row.story].append(row)
+    gap = settings.window_days * 86400
+    for members in by_story.values():
+        members.sort(key=lambda r: (r.article.published, r.article.id))
+        current = members[0].article.id
+        previous = members[0].article.published
+        for row in members:
+            if (row.article.published - previous).total_seconds() > gap:
+                current = row.article.id
+            found[row.article.id] = current
+            previous = row.article.published
+    return found
 
 
 # -- the naive baseline ------------------------------------------------------------------------
@@ -234,6 +256,11 @@ def run_set(
     print(line(f"partwatch (defaults, {took:.2f} s)", main))
     threshold, base = best_naive(rows, naive_texts, naive_scorer, naive_key)
     print(line(f"naive {naive_label} >= {threshold:.0f}", base))
+    print(
+        line(f"ceiling at window_days={settings.window_days:g}", scores(truth, window_oracle(rows, settings)))
+    )
+    wide = dataclasses.replace(settings, window_days=30.0)
+    print(line("partwatch with window_days=30", scores(truth, cluster(rows, wide))))
     print(f"\n  curve over {curve_field} (default {getattr(settings, curve_field)}):")
     print("  " + HEADER)
     for value in curve:
