@@ -80,10 +80,3 @@ def html_to_text(markup: str) -> str:
     if root is None:
         return ""
     return fold_lines(root.text(deep=True))
-
-
-def title_to_text(markup: str, is_html: bool) -> str:
-    """A title as one line of text; HTML titles lose their tags, plain ones keep `<` literally."""
-    if is_html:
-        return fold_line(html_to_text(markup))
-    return fold_line(markup)
