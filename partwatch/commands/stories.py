@@ -15,6 +15,7 @@ import sqlite_utils
 from partwatch import stories_sync
 from partwatch.commands.common import Failure, UsageProblem, load, plain
 from partwatch.config import Config
+from partwatch.lock import LockBusy, poll_lock
 from store import stories as store
 from store.articles import get_articles
 from store.db import StoreError, open_db
@@ -131,7 +132,12 @@ def _as_json(db: sqlite_utils.Database, rows: list[store.StoryRow]) -> list[dict
 def rebuild(ctx: click.Context) -> None:
     """Recompute every story from scratch (manual merges and splits are kept)."""
     config, db = _open(ctx)
-    report = stories_sync.rebuild(db, config)
+    # Under the poll lock: a poll placing articles meanwhile would be overwritten by the rebuild.
+    try:
+        with poll_lock(config.db_path):
+            report = stories_sync.rebuild(db, config)
+    except LockBusy as exc:
+        raise Failure(str(exc)) from None
     click.echo(f"{report.placed} articles in {report.new_stories} stories.")
 
 

@@ -189,6 +189,12 @@ def test_cli_lists_stories_as_json_and_plain_text(tmp_path: Path) -> None:
     assert str(hostile[0]) in text.output
     missing = runner.invoke(main, [*base, "split", "999999"])
     assert missing.exit_code == 1
+    rebuilt = runner.invoke(main, [*base, "rebuild"])
+    assert rebuilt.exit_code == 0 and f"{len(ids) + 1} articles in {len(data)} stories" in rebuilt.output
+    merged = runner.invoke(main, [*base, "merge", str(data[0]["id"]), str(data[1]["id"])])
+    assert merged.exit_code == 0, merged.output
+    after = json.loads(runner.invoke(main, [*base, "--json"]).output)
+    assert len(after) == len(data) - 1
 
 
 def test_cli_filters_by_partnership(tmp_path: Path) -> None:
