@@ -196,6 +196,7 @@ class PartwatchApp(App[None]):
         self._known_version: int | None = None
         self._previous_view = "timeline"
         self._preview_timer: Timer | None = None
+        self.preview_delay = PREVIEW_DELAY      # tests set 0: the reader follows at once
         self._row_actions: tuple[bool, ...] = ()
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
@@ -280,7 +281,7 @@ class PartwatchApp(App[None]):
     def current_list(self) -> LazyList:
         return self.list_for(self.view)
 
-    @work(thread=True, group="dashboard", exit_on_error=False)
+    @work(thread=True, group="start", exit_on_error=False)
     def load_start(self) -> None:
         """Where the user left off (the partnership in focus), before anything else is read."""
         self.post_message(StartState(reading.ui_get(self.thread_db(), "partnership")))
@@ -558,7 +559,10 @@ class PartwatchApp(App[None]):
         at key-repeat speed without re-laying out the reader for every row passed."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._load_reader, row, False))
+        if self.preview_delay <= 0:
+            self._load_reader(row, False)
+            return
+        self._preview_timer = self.set_timer(self.preview_delay, partial(self._load_reader, row, False))
 
     @on(LazyList.Selected)
     def _selected(self, event: LazyList.Selected) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,11 +10,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from partwatch.commands.tui import DeskService
 from partwatch.config import Config
 from tests.tui.fixture import build_fixture_db, fixed_clock, fixture_config
-from tui.app import PREVIEW_DELAY, PartwatchApp
+from tui.app import PartwatchApp
+from tui.widgets.lazylist import LazyList
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +41,24 @@ def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
         kwargs.setdefault("clock", fixed_clock)
         kwargs.setdefault("change_poll_seconds", None)
         kwargs.setdefault("desk", DeskService(config))
-        return PartwatchApp(path, config, **kwargs)
+        app = PartwatchApp(path, config, **kwargs)
+        app.preview_delay = 0
+        return app
     return make
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 40) -> None:
-    """Wait until no worker is running and every message they posted has been handled."""
+async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
+    """Wait until no worker is running, no list is loading, and that held for three rounds in
+    a row (a finished worker's message may still be travelling from widget to widget and
+    start another worker when it lands)."""
     app = pilot.app
-    await pilot.pause(PREVIEW_DELAY + 0.02)          # the reader follows the cursor after a rest
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if all(w.is_finished for w in app.workers):
-            await pilot.pause()
-            if all(w.is_finished for w in app.workers):
-                return
+    quiet = 0
+    while quiet < 3 and rounds:
+        rounds -= 1
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):   # overtaken by a newer one
+            await app.workers.wait_for_complete()
+        await pilot.pause(0.005)
+        lists = [lazy for screen in app.screen_stack for lazy in screen.query(LazyList)]
+        busy = (any(not w.is_finished for w in app.workers)
+                or any(lazy._state.loading for lazy in lists))
+        quiet = 0 if busy else quiet + 1

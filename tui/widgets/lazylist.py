@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
 PAGE_SIZE = 500
 PREFETCH = 100            # load the next page when the cursor comes this close to the end
@@ -199,6 +200,16 @@ class LazyList(ScrollView, can_focus=True):
             self.post_message(self.PageLoaded(generation, page, replace, keep))
 
         self.run_worker(work, thread=True, group="lazy-list-load", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A loader that failed (a locked or damaged database) leaves a message, not a spinner."""
+        if event.worker.group == "lazy-list-load" and event.state == WorkerState.ERROR:
+            self._state.loading = False
+            self._state.loaded_once = True
+            error = str(event.worker.error or "unknown error").splitlines()[0][:200]
+            self.empty = f"Could not read this list: {error}"
+            self._cache.clear()
+            self.refresh()
 
     def on_lazy_list_page_loaded(self, message: PageLoaded) -> None:
         message.stop()
