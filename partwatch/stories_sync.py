@@ -2,10 +2,10 @@
 poll, a full rebuild, and the user's merges and splits.
 
 Incremental placement (`place`) loads the window the new articles need and nothing more: the
-articles published from `window_days` before the earliest new one (they seed the word weights
-and are the candidates), plus the older members of the stories those belong to (they count in
-the centroids). The new articles are then placed in published order, exactly as a rebuild
-would place them, so `rebuild` gives the same stories as polls that arrive in published order.
+articles published from `window_days` before the earliest new one (they seed the word weights,
+make up the story centroids and are the candidates). The new articles are then placed in
+published order, exactly as a rebuild would place them, so `rebuild` gives the same stories as
+polls that arrive in published order.
 The index is rebuilt per poll rather than persisted. Measured (cProfile of the store path of
 bench/dedupe_speed.py, 1,000 new articles into 5,000): recomputing the window's features is
 about a third of the story work of that poll, placement a fifth, and the story rows (origin,
@@ -101,11 +101,8 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
             window = timedelta(days=settings.window_days)
             start = fresh[0].published - window
             loaded = store.articles_between(db, start)
-            stories_seen = {story for _, story in loaded if story is not None}
-            older = _older_members(db, stories_seen, {a.id for a, _ in loaded})
-            for old_article, old_story in older:
-                index.assign(features(as_input(old_article), settings), old_story, centroid_only=True)
-            before: dict[int, int] = {a.id: s for a, s in older}
+            founded = store.published_of(db, {story for _, story in loaded})
+            before: dict[int, int] = {}
             pending = {a.id for a in fresh}
             # Interleave stored and new articles in published order, as a rebuild would.
             merged = sorted(
@@ -117,7 +114,8 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
             )
             for (article, story), feat in zip(merged, feats, strict=True):
                 if story is not None:
-                    index.assign(feat, story)
+                    when = founded.get(story)
+                    index.assign(feat, story, when.timestamp() if when else None)
                     before[article.id] = story
                 else:
                     index.place(feat)
@@ -128,16 +126,6 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
             report.new_stories = len({index.story_of[a.id] for a in fresh} - set(before.values()))
         report.updated_stories = _refresh_stories(db, settings, touched)
     return report
-
-
-def _older_members(
-    db: sqlite_utils.Database, stories: Iterable[int], loaded: set[int]
-) -> list[tuple[store.Placeable, int]]:
-    """Members of `stories` published before the loaded window, in published order."""
-    members = store.members_of(db, stories)
-    ids = [a for story_members in members.values() for a in story_members if a not in loaded]
-    story = {a: s for s, story_members in members.items() for a in story_members}
-    return [(a, story[a.id]) for a in store.placeables(db, ids)]
 
 
 def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:

@@ -132,6 +132,17 @@ def articles_between(db: sqlite_utils.Database, start: datetime) -> list[tuple[P
     return [(_placeable(row), int(row[-1])) for row in rows]
 
 
+def published_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, datetime]:
+    """article id -> its publication time."""
+    found: dict[int, datetime] = {}
+    for marks, chunk in _chunks(list(dict.fromkeys(ids))):
+        for article_id, published in db.conn.execute(
+            f"SELECT id, published FROM articles WHERE id IN ({marks})", chunk
+        ):
+            found[int(article_id)] = datetime.fromisoformat(published)
+    return found
+
+
 def iter_all_articles(db: sqlite_utils.Database, page: int = 2000) -> Iterator[Placeable]:
     """Every article in (published, id) order, a keyset page at a time."""
     after: tuple[str, int] = ("", 0)

@@ -23,7 +23,9 @@ Signals (each from a library or a textbook measure, each cheap once the features
   its squared inverse document frequency over the articles of the window, so the parties every
   article of a partnership feed names weigh little and the words of one piece of news
   ("Bedrock", "stateful", "bankruptcy") weigh a lot. The article is compared with each
-  candidate story's centroid (the word counts of its members) by weighted cosine: a story
+  candidate story's centroid (the word counts of its members published within the window: a
+  long story's vocabulary drifts, and what it is about now is what its recent copies say) by
+  weighted cosine: a story
   reported many times over builds up its vocabulary, so a differently worded report of the
   same news still finds it, which one-to-one comparisons miss (measured: B-cubed recall 0.28
   pairwise vs 0.65 with centroids on Giveme5W1H at equal precision).

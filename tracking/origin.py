@@ -42,6 +42,11 @@ _CREDITS = [
 ]
 
 
+# Credits are read from the earliest members only: copies of an original appear within days,
+# and a story that runs for weeks would otherwise cost a regex pass over every member per poll.
+CREDIT_MEMBERS = 50
+
+
 @dataclass(frozen=True)
 class Member:
     """What origin and lead detection need of one story member."""
@@ -82,7 +87,7 @@ def origin(members: Sequence[Member]) -> Member:
     ordered = sorted(members, key=lambda m: (m.published, m.id))
     outlets = {_outlet_key(m.feed): m.feed for m in ordered}
     votes: Counter[str] = Counter()
-    for member in ordered:
+    for member in ordered[:CREDIT_MEMBERS]:
         votes.update(credited_outlets(member, outlets))
     if votes:
         top = max(votes.values())

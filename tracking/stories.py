@@ -90,6 +90,27 @@ class _Story:
             counts[word] = n + 1
         self._norm2[content] = norm2
 
+    def remove(self, feat: Features, weigh: Weigh) -> None:
+        """Take a member that left the window out of the centroid (it stays a member)."""
+        self._uncount(self.head, feat.head_words, False, weigh)
+        if feat.has_body:
+            self._uncount(self.content, feat.words, True, weigh)
+            self.bodied -= 1
+
+    def _uncount(self, counts: Counter[str], words: tuple[str, ...], content: bool, weigh: Weigh) -> None:
+        norm2 = self._norm2.get(content)
+        weights = weigh(words) if norm2 is not None else {}
+        for word in words:
+            n = counts.get(word, 0)
+            if n <= 1:
+                counts.pop(word, None)
+            else:
+                counts[word] = n - 1
+            if norm2 is not None and n:
+                norm2 -= weights[word] * (2 * n - 1)
+        if norm2 is not None:
+            self._norm2[content] = max(norm2, 0.0)
+
     def absorb(self, other: _Story) -> None:
         self.members.extend(other.members)
         self.last = max(self.last, other.last)
@@ -303,18 +324,17 @@ class StoryIndex:
         for feat in feats:
             self.place(feat)
 
-    def assign(self, feat: Features, story: int, centroid_only: bool = False) -> None:
-        """Load a placement decided earlier (from the store) without matching. Load in
-        published order; `centroid_only` for members older than the window, which count in
-        their story's centroid but are no longer candidates themselves."""
+    def assign(self, feat: Features, story: int, founded: float | None = None) -> None:
+        """Load a placement decided earlier (from the store) without matching, in published
+        order; `founded` is the publication time of the story's founding article."""
         if feat.id in self.story_of:
             return
-        if not centroid_only:
-            self._evict(feat.published)
-            self._add(feat)
+        self._evict(feat.published)
+        self._add(feat)
         if story not in self._stories:
             self._closed.pop(story, None)
-            self._stories[story] = _Story((feat.published, story))
+            start = feat.published if founded is None else founded
+            self._stories[story] = _Story((start, story))
             heapq.heappush(self._expiry, (feat.published, story))
         self._join(story, feat)
 
@@ -358,6 +378,13 @@ class StoryIndex:
                 self._discard(self._by_url, feat.url_key, article)
             if feat.minhash is not None:
                 self._lsh.remove(article)
+            story = self.story_of.get(article)
+            state = self._stories.get(story) if story is not None else None
+            if state is not None and story is not None:
+                state.remove(feat, self.weights)
+                _unpost(self._head_postings, feat.head_words, story, 1)
+                if feat.has_body:
+                    _unpost(self._content_postings, feat.words, story, 1)
         while self._expiry and self._expiry[0][0] < horizon:
             last, story = heapq.heappop(self._expiry)
             state = self._stories.get(story)
@@ -470,10 +497,18 @@ def _post(postings: defaultdict[str, dict[int, int]], words: Iterable[str], stor
         posting[story] = posting.get(story, 0) + 1
 
 
-def _unpost(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
+def _unpost(
+    postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int, count: int | None = None
+) -> None:
+    """Take `story` out of the postings of `words` (or lower its count there by `count`)."""
     for word in words:
         posting = postings.get(word)
-        if posting is not None:
+        if posting is None:
+            continue
+        left = 0 if count is None else posting.get(story, 0) - count
+        if left > 0:
+            posting[story] = left
+        else:
             posting.pop(story, None)
             if not posting:
                 del postings[word]
