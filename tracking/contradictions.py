@@ -7,10 +7,12 @@ Heuristic:
   **percent** ("50%", "32 percent"), **date** ("late February", "mid-2024", "March 19, 2026",
   "Q3 2025", "in 2024": resolved to a time interval, a missing year taken from the article's
   publication) and **number** (a count followed by its noun, "27 hurt", "1,200 jobs").
-* Each figure keeps its context: the content words of its sentence within `CONTEXT` words of
+* Each figure keeps its context: the content words of its sentence within `contradiction_context`
+  (default 8) words of
   it (stemmed, figures themselves excluded).
 * Two figures of one kind from two members contradict when their contexts share at least
-  `MIN_SHARED` words (one for dates, whose sentences are short: "signed in mid-2024"; they
+  `contradiction_shared` words (default 2; one for dates, whose sentences are short: "signed in
+  mid-2024"; they
   speak of the same thing), their values disagree (money and plain
   numbers: more than 1 % apart; percentages: different values; dates: disjoint intervals, so
   "late February" and "February 27" agree, "late February" and "mid-2024" do not) and neither
@@ -34,10 +36,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tracking.normalize import clean_text, tokens
-
-CONTEXT = 8
-MIN_SHARED = 2
-MIN_SHARED_DATES = 1
 
 _MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -199,21 +197,21 @@ def _interval(kind: str, m: re.Match[str], year: int) -> tuple[float, float] | N
     return None
 
 
-def _context(sentence: str, start: int, end: int) -> frozenset[str]:
-    before = tokens(sentence[:start])[-CONTEXT:]
-    after = tokens(sentence[end:])[:CONTEXT]
+def _context(sentence: str, start: int, end: int, width: int) -> frozenset[str]:
+    before = tokens(sentence[:start])[-width:]
+    after = tokens(sentence[end:])[:width]
     return frozenset(w for w in before + after if not any(c.isdigit() for c in w))
 
 
-def figures(source: Source) -> list[Figure]:
+def figures(source: Source, width: int = 8) -> list[Figure]:
     """Every figure stated in the member's title and text."""
     found: list[Figure] = []
     for sentence in [clean_text(source.title), *sentences(source.text)]:
-        found += _sentence_figures(sentence, source.published.year)
+        found += _sentence_figures(sentence, source.published.year, width)
     return found
 
 
-def _sentence_figures(sentence: str, year: int) -> list[Figure]:
+def _sentence_figures(sentence: str, year: int, width: int) -> list[Figure]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
 
@@ -222,7 +220,7 @@ def _sentence_figures(sentence: str, year: int) -> list[Figure]:
 
     def add(kind: str, m: re.Match[str], norm: tuple[object, ...]) -> None:
         taken.append(m.span())
-        found.append(Figure(kind, m.group(0).strip(), norm, _context(sentence, *m.span()), sentence))
+        found.append(Figure(kind, m.group(0).strip(), norm, _context(sentence, *m.span(), width), sentence))
 
     for m in _MONEY.finditer(sentence):
         cur = (m.group("cur") or m.group("cur2") or "").strip().casefold()
@@ -268,17 +266,19 @@ def _states(figs: Sequence[Figure], other: Figure) -> bool:
     return any(f.kind == other.kind and not _disagree(f, other) for f in figs)
 
 
-def find(members: Sequence[Source], max_members: int = 30) -> list[Contradiction]:
+def find(
+    members: Sequence[Source], max_members: int = 30, context: int = 8, shared: int = 2
+) -> list[Contradiction]:
     """Contradictions between members (ordered by published; the first `max_members` compared)."""
     ordered = sorted(members, key=lambda m: (m.published, m.id))[:max_members]
-    figs = {m.id: figures(m) for m in ordered}
+    figs = {m.id: figures(m, context) for m in ordered}
     groups: dict[tuple[str, object, object], list[Side]] = {}
     for i, first in enumerate(ordered):
         for second in ordered[i + 1 :]:
             for fa in figs[first.id]:
                 for fb in figs[second.id]:
                     if fa.kind != fb.kind or len(fa.context & fb.context) < (
-                        MIN_SHARED_DATES if fa.kind == "date" else MIN_SHARED
+                        1 if fa.kind == "date" else shared
                     ):
                         continue
                     if not _disagree(fa, fb):

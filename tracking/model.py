@@ -65,3 +65,7 @@ class DedupeSettings:
     max_candidates: int = 10
     # The lead is the origin unless another member's body is this many times longer.
     lead_length_ratio: float = 2.0
+    # Words either side of a figure that make up its context (tracking/contradictions.py).
+    contradiction_context: int = 8
+    # Context words two figures must share to be about the same thing (dates: one).
+    contradiction_shared: int = 2

@@ -476,7 +476,11 @@ def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSe
     else:
         source = origin(people)
         shown = lead(people, source, settings.lead_length_ratio)
-        found = find([Source(m.id, m.feed, m.url, m.title, m.text, m.published) for m in ordered])
+        found = find(
+            [Source(m.id, m.feed, m.url, m.title, m.text, m.published) for m in ordered],
+            context=settings.contradiction_context,
+            shared=settings.contradiction_shared,
+        )
     shown_article = next(m for m in ordered if m.id == shown.id)
     return StorySummary(
         id=story_id,
