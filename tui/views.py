@@ -84,8 +84,9 @@ def reader_text(article: Any) -> Text:
     if article.author:
         out.append(" · " + clean_line(article.author))
     out.append("\n")
-    if article.url:
-        out.append(clean_line(article.url), style="underline")
+    link = article.canonical_url or article.url     # without tracking parameters when known
+    if link:
+        out.append(_short_url(link, 60), style="underline")
         out.append("\n")
     out.append("\n")
     out.append(clean(article.text) or "(no text in the feed)")
@@ -104,10 +105,11 @@ RowsBuilder = Callable[[Any], list[Row]]
 
 
 # ---- stories and timeline (filled in from store/stories.py and tracking/timeline.py) -------------
-TIMELINE_COLUMNS = [Column("", 1), Column("Date", 13), Column("Kind", 5), Column("What happened"),
-                    Column("Source", 14), Column("Outlets", 7, "right")]
+TIMELINE_COLUMNS = [Column("", 1), Column("Date", 13), Column("Kind", 5, hide_below=90),
+                    Column("What happened"), Column("Source", 14),
+                    Column("Outlets", 7, "right", hide_below=80)]
 STORY_COLUMNS = [Column("", 1), Column("Date", 10), Column("Lead title"), Column("Origin", 16),
-                 Column("Outlets", 7, "right"), Column("Contra", 6, "right")]
+                 Column("Outlets", 7, "right", hide_below=80), Column("Contra", 6, "right")]
 QUESTION_COLUMNS = [Column("Status", 10), Column("Question"), Column("Evidence", 8, "right")]
 WATCH_COLUMNS = [Column("State", 6), Column("Watch item"), Column("Hits", 5, "right"), Column("Latest", 10)]
 
@@ -157,11 +159,11 @@ def _short_period(day: date, precision: str) -> str:
 def timeline_row(entry: TimelineEntry) -> Row:
     first = entry.sources[0] if entry.sources else None
     kind = Text("story", style="bold") if entry.kind == "story" else Text("fact", style="italic")
-    what = entry.title if entry.kind == "story" else entry.text
+    what = line(entry.title, "bold") if entry.kind == "story" else line(entry.text, "italic")
     return Row(key=("timeline", entry.kind, entry.story_id, entry.date, entry.text[:80], entry.title),
                cells=(Text("●" if entry.new else " ", style="bold"),
                       Text(_short_period(entry.date, entry.precision)),
-                      kind, line(what), line(first.feed if first else ""), Text(str(entry.outlets))),
+                      kind, what, line(first.feed if first else ""), Text(str(entry.outlets))),
                data=entry, marked=entry.new)
 
 
@@ -325,7 +327,7 @@ def _source_line(out: Text, source: Any) -> None:
     out.append("\n")
 
 
-def _short_url(url: str, width: int = 60) -> str:
+def _short_url(url: str, width: int = 56) -> str:
     """A link on one line (o opens the whole of it)."""
     url = clean_line(url)
     return url if len(url) <= width else url[:width - 1] + "…"

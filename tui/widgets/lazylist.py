@@ -36,6 +36,7 @@ class Column:
     label: str
     width: int = 0                        # 0: takes what the fixed columns leave
     justify: Literal["left", "right"] = "left"
+    hide_below: int = 0                   # dropped when the list is narrower than this
 
 
 @dataclass(frozen=True)
@@ -266,18 +267,24 @@ class LazyList(ScrollView, can_focus=True):
         self._resize()
 
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns if c.width)
-        gaps = len(self.columns) - 1
-        flex = [c for c in self.columns if not c.width]
+        """Each column's width (0: hidden at this width)."""
+        shown = [c for c in self.columns if width >= c.hide_below]
+        fixed = sum(c.width for c in shown if c.width)
+        gaps = len(shown) - 1
+        flex = [c for c in shown if not c.width]
         spare = max(4, width - fixed - gaps)
         each = spare // len(flex) if flex else 0
-        return [c.width or each for c in self.columns]
+        return [(c.width or each) if width >= c.hide_below else 0 for c in self.columns]
 
     def _compose_line(self, cells: list[Text], width: int) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis", end="")
-        for i, (column, cell, w) in enumerate(zip(self.columns, cells, self._widths(width), strict=False)):
-            if i:
+        first = True
+        for column, cell, w in zip(self.columns, cells, self._widths(width), strict=False):
+            if not w:
+                continue
+            if not first:
                 out.append(" ")
+            first = False
             piece = cell.copy()
             piece.no_wrap = True
             piece.truncate(w, overflow="ellipsis")
