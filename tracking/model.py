@@ -60,7 +60,7 @@ class DedupeSettings:
     # The same over title and slug words only, for headline-only articles or stories.
     title_related: float = 0.16
     # Words used by more open stories than this are not used to find candidates.
-    block_max_df: int = 300
+    block_max_df: int = 50
     # The stories with the largest weighted word overlap, this many, are scored in full.
     max_candidates: int = 10
     # The lead is the origin unless another member's body is this many times longer.
