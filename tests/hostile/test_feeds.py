@@ -75,6 +75,9 @@ def test_one_hostile_feed_beside_healthy_ones(case: Case, hostile: Served, tmp_p
     assert summary["failed"] == int(failed)
     if failed:
         assert [e["url"] for e in summary["errors"]] == [url]
+    if feed.warning or feed.last_error:
+        listing = cli("feeds", "list").stdout
+        assert f"    warning: {feed.warning}" in listing if feed.warning else "    last error: " in listing
     if case.name != "10k-entries":       # parsing and storing 10,000 entries is real work
         assert summary["seconds"]["fetch_and_store"] <= TIMEOUT + 1.0
 
@@ -110,14 +113,17 @@ def test_every_hostile_feed_in_one_poll_bounded_in_time_and_memory(hostile: Serv
     """All of them at once, in a child process (the real parser pool), measured."""
     cases = [case for case in CASES if case.name != "10k-entries"]   # covered above; costs seconds
     urls = [hostile.urls[case.name] for case in cases]
-    cli = make_cli(tmp_path, config_toml([*urls, *hostile.healthy]))
+    # A longer deadline than one case needs: 22 feeds share two cores with the server threads and
+    # the other test worker, and the 50 MB body must reach max_bytes before the deadline.
+    timeout = 2 * TIMEOUT
+    cli = make_cli(tmp_path, config_toml([*urls, *hostile.healthy], timeout=timeout))
     run = run_measured(cli.argv("poll", "--json"), timeout=60)
     assert run.returncode == 1, run.stderr
     summary = json.loads(run.stdout)
     assert summary["feeds"] == len(cases) + len(hostile.healthy)
     # The strict timeout + 1 s bound is checked per case above; here the parser pool starts too,
     # on two cores shared with the other test worker.
-    assert summary["seconds"]["fetch_and_store"] <= TIMEOUT + 4.0
+    assert summary["seconds"]["fetch_and_store"] <= timeout + 3.0
     assert run.peak_mb < MEMORY_LIMIT_MB
     feeds, articles = stored(cli.db)
     assert_healthy_stored(hostile, feeds, articles)
