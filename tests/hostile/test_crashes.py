@@ -135,8 +135,9 @@ def check_no_partial_batches(db_path: Path) -> dict[str, int]:
 def test_kill_9_at_random_points_loses_nothing_committed(server: FeedServer, tmp_path: Path) -> None:
     urls = serve_feeds(server, delay=0.05)
     rng = random.Random(KILL_SEED)
-    # A whole poll first, watched: how long it takes here and now (the machine may be loaded) and
-    # when its last batch is stored. Half the kills land anywhere in it, half before that moment.
+    # A whole poll first, watched: how long it takes here and now (the machine may be loaded).
+    # Half the kills land at a random time within that, half just after a random number of
+    # batches were committed (so some always interrupt the storing).
     calibration = make_cli(tmp_path, config_toml(urls, parse_workers=0, timeout=5, extra=PARTNERSHIP))
     watcher = Watcher(calibration.db)
     watcher.start()
@@ -155,7 +156,14 @@ def test_kill_9_at_random_points_loses_nothing_committed(server: FeedServer, tmp
         watcher = Watcher(cli.db)
         watcher.start()
         child = start_poll(cli)
-        child.join(timeout=rng.uniform(0.0, stored_by if rep % 2 else span))
+        if rep % 2:
+            # Kill right after the watcher sees a random number of batches committed.
+            target = rng.randint(1, FEEDS - 1) * ENTRIES
+            deadline = time.perf_counter() + stored_by + span
+            while child.is_alive() and len(watcher.seen) < target and time.perf_counter() < deadline:
+                child.join(timeout=0.002)
+        else:
+            child.join(timeout=rng.uniform(0.0, span))
         if child.is_alive():
             os.kill(child.pid, signal.SIGKILL)
         child.join()
