@@ -346,9 +346,9 @@ class LazyList(ScrollView, can_focus=True):
         if new < 0 or new >= len(rows):
             self.cursor = max(0, min(new, len(rows) - 1))
             return
-        self._cache.clear()
         self._scroll_to_cursor()
-        self.refresh()
+        self._refresh_row(old)
+        self._refresh_row(new)
         self.post_message(self.Highlighted(self, rows[new]))
         self._maybe_more()
 
@@ -360,17 +360,19 @@ class LazyList(ScrollView, can_focus=True):
         elif self.cursor >= top + visible:
             self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
 
+    def _refresh_row(self, index: int) -> None:
+        """Repaint one row's line (the cache is keyed by cursor and focus, so nothing to drop)."""
+        if 0 <= index < len(self._state.rows):
+            self.refresh_line(index + 1)          # virtual line: the header is line 0
+
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._refresh_row(self.cursor)
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._refresh_row(self.cursor)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        self._cache.clear()
         state = self._state
         visible = self.scrollable_content_region.height
         if state.more and not state.loading and int(new) + visible >= len(state.rows) - PREFETCH:
