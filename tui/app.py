@@ -1,21 +1,24 @@
 """The partwatch dashboard.
 
 Threading model. The UI thread never touches the database and never waits on the network.
-All reads run in Textual *thread* workers, each using its pool thread's own SQLite connection
-(`thread_db()`: store.db.open_db once per thread, kept in a thread-local): a LazyList loads its
-own keyset pages (group "lazy-list-load") and posts `LazyList.PageLoaded` to itself; the app
-loads the dashboard summary (group "dashboard": partnerships with their new counts and
-sparklines, last poll, totals) and posts `DashboardLoaded`; the reader pane's preview and the
-opening of an article (which writes `read_at`) run in group "reader" (exclusive: a newer
-highlight overtakes an older one) and post `ReaderLoaded`; small writes (answer a question,
-mark a watch item seen) run in group "write" and post `Changed`. A poll runs the injected poll
-service in group "poll", reporting progress with `call_from_thread` and ending with
-`PollFinished`; an export runs the injected export service in group "export" and ends with
-`ExportFinished`. Every 2.5 s a "watch" worker reads `PRAGMA data_version` on a connection of
-its own and posts `Changed` when another connection (a cron poll, or our own writes) has
-committed. Only message handlers on the UI thread change state: the partnership in focus, the
-lists' rows and cursors, the reader pane and the header; a `Changed` reloads the lists in
-place, keeping each list's cursor on the same row.
+All reads and writes run in Textual *thread* workers, each using its pool thread's own SQLite
+connection (`thread_db()`: store.db.open_db once per pool thread, kept in a thread-local). At
+start, group "start" reads where the user left off (`StartState`); then a LazyList loads its own
+keyset pages (group "lazy-list-load") and posts `LazyList.PageLoaded` to itself, only for the
+visible view (the others load when first shown); the app loads the picker's summary (group
+"dashboard", exclusive: partnerships with new counts and sparklines, last poll, totals) and
+posts `DashboardLoaded`; the reader's preview and the opening of an article (which writes
+`read_at`) run in group "reader" (exclusive: a newer highlight overtakes an older one) and post
+`ReaderLoaded`; desk writes (answer, reopen, adopt, dismiss, mark seen, "looked at") run in
+group "write" and post `Changed`. A poll runs the injected poll service in group "poll",
+reporting progress with `call_from_thread` and ending with `PollFinished`; an export runs the
+injected export service in group "export" and ends with `ExportFinished`; `o` hands the link to
+the browser in group "browser". Every 2.5 s a "watch" worker reads `PRAGMA data_version` on a
+connection of its own and posts `Changed` when another connection (a cron poll, or our own
+writes) has committed. Only message handlers on the UI thread change state: the partnership in
+focus, the lists' rows and cursors, the reader pane, the header and the picker; a `Changed`
+reloads the visible list in place (its cursor stays on the same row key) and marks the others
+stale.
 """
 
 from __future__ import annotations

@@ -84,17 +84,6 @@ class LazyList(ScrollView, can_focus=True):
         "lazy-list--header", "lazy-list--cursor", "lazy-list--cursor-blurred", "lazy-list--dim",
         "lazy-list--marked", "lazy-list--empty",
     }
-    DEFAULT_CSS = """
-    LazyList { background: $surface; }
-    LazyList > .lazy-list--header { text-style: bold; color: $text-accent; }
-    LazyList > .lazy-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground;
-                                    text-style: bold; }
-    LazyList > .lazy-list--cursor-blurred { background: $block-cursor-blurred-background; }
-    LazyList > .lazy-list--dim { color: $text-muted; }
-    LazyList > .lazy-list--marked { color: $text-warning; }
-    LazyList > .lazy-list--empty { color: $text-muted; text-style: italic; }
-    """
-
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
