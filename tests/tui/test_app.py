@@ -403,3 +403,19 @@ async def test_o_opens_the_link_of_the_article_in_the_reader(make_app, monkeypat
         await pilot.press("enter", "o")
         await settle(pilot)
         assert opened == ["https://decoder.example/d4"]
+
+
+async def test_a_list_whose_query_fails_says_so_and_the_app_keeps_running(make_app):
+    def broken(db, after, limit):
+        raise RuntimeError("database disk image is malformed")
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.list_for("stories").set_loader(broken, reload=False)
+        await pilot.press("2")
+        await settle(pilot)
+        stories = app.list_for("stories")
+        assert not stories._state.loading
+        assert "Could not read this list: database disk image is malformed" in stories.empty
+        assert app.is_running
