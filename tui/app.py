@@ -71,7 +71,9 @@ CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
 SIDEBAR_WIDTH = 32
-ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")                        # as in partwatch.tcss
+ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")
+DASHBOARD_ONLY = frozenset({"search", "partnerships", "show_view", "cycle_partnership", "toggle_read",
+                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave"})                        # as in partwatch.tcss
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)
@@ -652,6 +654,8 @@ class PartwatchApp(App[None]):
 
     # ---- questions and watch ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in DASHBOARD_ONLY and len(self.screen_stack) > 1:
+            return False                          # a story or a dialog is on top of the dashboard
         needs = {"answer": "questions", "reopen": "questions", "adopt": "questions",
                  "dismiss": "questions", "seen": "watch", "all_seen": "watch", "toggle_read": None}
         if action in needs:

@@ -462,7 +462,7 @@ def mark_all_seen(db: Any, now: Any, desk: Desk, items: list[str] | None) -> str
 
 
 COPY_COLUMNS = [Column("", 1), Column("Published", 16), Column("Outlet", 18), Column("Title"),
-                Column("Link", 30)]
+                Column("Link", 30, hide_below=110)]
 
 
 def copy_row(item: reading.ArticleLine) -> Row:
