@@ -70,10 +70,10 @@ VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Quest
 CHANGE_POLL_SECONDS = 2.5
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
-SIDEBAR_WIDTH = 32
+SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
 ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")
 DASHBOARD_ONLY = frozenset({"search", "partnerships", "show_view", "cycle_partnership", "toggle_read",
-                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave"})                        # as in partwatch.tcss
+                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave"})
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)

@@ -26,6 +26,8 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
         await settle(pilot)
+        await pilot.pause(0.1)        # a few refresh frames: relabelled tabs re-measure after a layout
+        await settle(pilot)
     return run
 
 
