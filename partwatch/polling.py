@@ -17,6 +17,7 @@ database exits at once instead of waiting on SQLite's busy timeout.
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import sqlite3
 import threading
@@ -101,6 +102,10 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
     opened; a failing feed is never an exception, it is counted in the summary.
     """
     with poll_lock(config.db_path):
+        if config.db_path.exists() and not os.access(config.db_path, os.W_OK):
+            # Otherwise every feed is fetched and each fails to store with the same error.
+            raise StoreError(f"{config.db_path}: the database file is read-only; make it writable "
+                             "(chmod u+w) to poll")
         db = open_db(config.db_path)
         try:
             now = utc_now()
