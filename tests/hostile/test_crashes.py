@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -61,18 +62,22 @@ def serve_feeds(server: FeedServer, delay: float = 0.0) -> list[str]:
     return [server.add(f"/k/{n}.xml", Route(body=feed_body(n), delay_s=delay * n)) for n in range(FEEDS)]
 
 
-def _child(argv: list[str], output: str) -> None:
+def _child(argv: list[str], output: str, uid: int | None = None) -> None:
     # pytest's capture replaced sys.stdout and sys.stderr: point both, and fds 1 and 2, at `output`.
     sink = open(output, "w", encoding="utf-8")
+    if uid is not None:
+        os.setgid(uid)
+        os.setuid(uid)
     os.dup2(sink.fileno(), 1)
     os.dup2(sink.fileno(), 2)
     sys.stdout = sys.stderr = sink
     main(argv, prog_name="partwatch")
 
 
-def start_poll(cli: Cli, *extra: str, output: Path | None = None) -> multiprocessing.Process:
+def start_poll(cli: Cli, *extra: str, output: Path | None = None, uid: int | None = None
+               ) -> multiprocessing.Process:
     """`partwatch poll` in a forked child: the real command, started in milliseconds."""
-    args = (cli.argv("poll", *extra), str(output) if output else os.devnull)
+    args = (cli.argv("poll", *extra), str(output) if output else os.devnull, uid)
     child = multiprocessing.get_context("fork").Process(target=_child, args=args)
     child.start()
     return child
@@ -358,6 +363,35 @@ def test_read_only_database_is_one_clear_line_and_untouched(server: FeedServer, 
     errors = result.stderr.strip().splitlines()
     assert len(errors) <= 1
     assert {p.name: p.read_bytes() for p in disk.iterdir()} == before
+
+
+@pytest.mark.timeout(60)
+def test_read_only_database_file_is_one_clear_line_and_untouched(server: FeedServer,
+                                                                request: pytest.FixtureRequest) -> None:
+    """The file is read-only to the user polling (root ignores file modes: the poll runs as nobody)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to poll as another user")
+    urls = [server.add(f"/s/{n}.xml", Route(body=feed_body(n))) for n in range(2)]
+    folder = Path(tempfile.mkdtemp(prefix="partwatch-ro-"))   # pytest's tmp_path is root-only
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    folder.chmod(0o777)
+    cli = make_cli(folder, config_toml(urls, parse_workers=0), db=folder / "pw.db")
+    assert cli("poll").exit_code == 0
+    lock_path(cli.db).unlink()
+    cli.db.chmod(0o444)
+    cli.config.chmod(0o644)
+    before = cli.db.read_bytes()
+    for n in range(2):
+        server.add(f"/s/{n}.xml", Route(body=feed_body(n, version=1)))
+    output = folder / "poll.out"
+    child = start_poll(cli, "--force", output=output, uid=65534)
+    child.join(timeout=30)
+    message = output.read_text(encoding="utf-8").strip()
+    assert child.exitcode == 2, message
+    assert len(message.splitlines()) == 1 and str(cli.db) in message and "read-only" in message, message
+    assert "Traceback" not in message and not UNSAFE.search(message)
+    assert cli.db.read_bytes() == before
+    assert len(read_guids(cli.db)) == 2 * ENTRIES
 
 
 def test_older_schema_opens_and_upgrades_keeping_rows(tmp_path: Path) -> None:
