@@ -612,8 +612,12 @@ class PartwatchApp(App[None]):
         text, url, article_id = views.reader_for(db, row, self.config)
         opened = None
         if open_article and article_id is not None:
-            reading.mark_read(db, [article_id], self.clock())
-            opened = article_id
+            try:
+                reading.mark_read(db, [article_id], self.clock())
+                opened = article_id
+            except Exception as exc:  # noqa: BLE001 - a read-only or locked file: show it anyway
+                note = f"Could not save the reading state: {clean_line(str(exc))}"
+                self.call_from_thread(self.notify, note, severity="warning", markup=False)
         self.post_message(ReaderLoaded(text, url, opened))
 
     def on_reader_loaded(self, message: ReaderLoaded) -> None:

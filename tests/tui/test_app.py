@@ -419,3 +419,20 @@ async def test_a_list_whose_query_fails_says_so_and_the_app_keeps_running(make_a
         assert not stories._state.loading
         assert "Could not read this list: database disk image is malformed" in stories.empty
         assert app.is_running
+
+
+async def test_a_database_that_refuses_writes_still_shows_the_article(make_app, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("attempt to write a readonly database")
+
+    monkeypatch.setattr("store.reading.mark_read", refuse)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket", "6")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Microsoft Copilot adds OpenAI models" in reader_text(app)
+        assert any("Could not save the reading state" in n.message for n in app._notifications)
+        assert app.is_running
