@@ -102,6 +102,9 @@ _DATES = [
     ),
     ("year", re.compile(r"\bin\s+((?:19|20)\d{2})\b")),
 ]
+# The date patterns that can match without a digit ("late February", "third quarter").
+_WORD_DATES = [(kind, pattern) for kind, pattern in _DATES if kind in ("qual_month", "quarter")]
+_DIGIT = re.compile(r"\d")
 _COUNT = re.compile(_NUM + r"\s+([a-z][a-z-]{2,})\b")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[$€£])|\n+")
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -222,6 +225,15 @@ def _sentence_figures(sentence: str, year: int, width: int) -> list[Figure]:
         taken.append(m.span())
         found.append(Figure(kind, m.group(0).strip(), norm, _context(sentence, *m.span(), width), sentence))
 
+    if _DIGIT.search(sentence) is None:
+        # Most sentences hold no digit: then only the dates in words can match.
+        for kind, pattern in _WORD_DATES:
+            for m in pattern.finditer(sentence):
+                if free(m.span()):
+                    interval = _interval(kind, m, year)
+                    if interval is not None:
+                        add("date", m, interval)
+        return found
     for m in _MONEY.finditer(sentence):
         cur = (m.group("cur") or m.group("cur2") or "").strip().casefold()
         num = m.group("num") or m.group("num2")

@@ -140,6 +140,20 @@ class _Story:
         return num / (own * math.sqrt(norm2))
 
 
+class _Weights(dict[int, float]):
+    """Squared IDF by document frequency for one window size (see StoryIndex.weight)."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+        self.total = float(step)
+
+    def __missing__(self, df: int) -> float:
+        idf = math.log(1.0 + self.total / (df + 1))
+        self[df] = value = idf * idf
+        return value
+
+
 class StoryIndex:
     """The in-memory state of story placement over a sliding window of articles."""
 
@@ -161,6 +175,7 @@ class StoryIndex:
         self._lsh = MinHashLSH(threshold=min(max(settings.body_same, 0.1), 0.99), num_perm=NUM_PERM)
         self._must: defaultdict[int, set[int]] = defaultdict(set)
         self._cannot: defaultdict[int, set[int]] = defaultdict(set)
+        self._weights = _Weights(0)
 
     # -- reading --------------------------------------------------------------------------------
     @property
@@ -187,16 +202,23 @@ class StoryIndex:
 
     # -- placement ----------------------------------------------------------------------------
     def weight(self, word: str) -> float:
-        """Squared IDF of `word` over the window (a word seen nowhere weighs the most)."""
-        idf = math.log(1.0 + (len(self.features) + 1) / (self._df.get(word, 0) + 1))
-        return idf * idf
+        """Squared IDF of `word` over the window (a word seen nowhere weighs the most):
+        log(1 + N / (df + 1))^2, N the window's size plus one. Kept in a table by document
+        frequency while the window's size stays the same: most words of an article have one of
+        a few small frequencies, so a logarithm is taken per frequency, not per word."""
+        return self._table()[self._df.get(word, 0)]
 
     def weights(self, words: Iterable[str]) -> dict[str, float]:
-        """`weight` of many words at once (the same formula, without a call per word)."""
-        total = len(self.features) + 1.0
-        df = self._df
-        log = math.log
-        return {word: log(1.0 + total / (df.get(word, 0) + 1)) ** 2 for word in words}
+        """`weight` of many words at once (a table look-up per word, no logarithm)."""
+        table = self._table()
+        df = self._df.get
+        return {word: table[df(word, 0)] for word in words}
+
+    def _table(self) -> _Weights:
+        step = len(self.features) + 1
+        if self._weights.step != step:
+            self._weights = _Weights(step)
+        return self._weights
 
     def centroid_scores(self, feat: Features, horizon: float) -> list[tuple[float, float, int]]:
         """(cosine, threshold, story) for every open story sharing a word with `feat`.
@@ -220,38 +242,33 @@ class StoryIndex:
         own_head = math.sqrt(sum(weights[w] for w in head_words))
         own_all = math.sqrt(sum(weights.values()))
         stories = self._stories
-        scored: list[tuple[float, float, int]] = []
         overlap = {**num_head, **num_content} if num_content else num_head
         found = (
             overlap
             if len(overlap) <= s.max_candidates
             else dict(heapq.nlargest(s.max_candidates, overlap.items(), key=itemgetter(1)))
         )
+        scored: list[tuple[float, float, int]] = []
         for story in found:
             state = stories[story]
             if state.last < horizon:
                 continue
-            if body and state.bodied:
-                score = state.cosine_from(num_content.get(story, 0.0), own_all, True, self.weights, window)
+            content = body and bool(state.bodied)
+            if content:
+                num = num_content.get(story, 0.0)
+                if common_content:
+                    counts = state.content
+                    num += sum(weights[w] * counts.get(w, 0) for w in common_content)
+                score = state.cosine_from(num, own_all, True, self.weights, window)
                 scored.append((score, s.content_same, story))
             else:
-                score = state.cosine_from(num_head.get(story, 0.0), own_head, False, self.weights, window)
+                num = num_head.get(story, 0.0)
+                if common_head:
+                    counts = state.head
+                    num += sum(weights[w] * counts.get(w, 0) for w in common_head)
+                score = state.cosine_from(num, own_head, False, self.weights, window)
                 scored.append((score, s.title_related, story))
-        if not common_head and not common_content:
-            return scored
-        top = heapq.nlargest(s.max_candidates, scored, key=lambda item: (item[0] - item[1], -item[2]))
-        rescored = []
-        for _, threshold, story in top:
-            state = stories[story]
-            content = body and bool(state.bodied)
-            counts = state.content if content else state.head
-            common = common_content if content else common_head
-            extra = sum(weights[w] * counts.get(w, 0) for w in common)
-            base = num_content.get(story, 0.0) if content else num_head.get(story, 0.0)
-            own = own_all if content else own_head
-            score = state.cosine_from(base + extra, own, content, self.weights, window)
-            rescored.append((score, threshold, story))
-        return rescored
+        return scored
 
     def _accumulate(
         self, words: Iterable[str], weights: dict[str, float], postings: dict[str, dict[int, int]]
