@@ -19,7 +19,11 @@ Signals (each from a library or a textbook measure, each cheap once the features
   one body copies or lightly rewrites the other, whatever the titles say.
 * **topic overlap**: what the article is about, as words: the content words of the title and
   of the URL slug (normalize.slug_words), plus, when the article has a body of at least
-  `min_body_words` words, the first `lede_words` words of the body. Each word is weighted by
+  `min_body_words` words, the first `lede_words` words of the body (default 800: most of a
+  news article; two reports of one event share their rare names and places further down, not
+  only in the first paragraph. Measured on Giveme5W1H at the same `content_same`: B-cubed F1
+  0.705 with 150 words, 0.731 with 600, 0.747 with 800, 0.742 with 1000, precision 0.996 ->
+  0.982; the demo's different stories about the same parties stay apart). Each word is weighted by
   its squared inverse document frequency over the articles of the window, so the parties every
   article of a partnership feed names weigh little and the words of one piece of news
   ("Bedrock", "stateful", "bankruptcy") weigh a lot. The article is compared with each

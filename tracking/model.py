@@ -53,7 +53,7 @@ class DedupeSettings:
     # Bodies shorter than this (in words) are not compared: the titles decide.
     min_body_words: int = 40
     # Body words (from the start) that join the title words in the content overlap.
-    lede_words: int = 150
+    lede_words: int = 800
     # IDF-weighted cosine of an article's title+slug+lede words with a story's centroid at which
     # an article with a body joins a story with bodies.
     content_same: float = 0.17

@@ -239,14 +239,14 @@ class StoryIndex:
         common_content: list[str] = []
         if body:
             num_content, common_content = self._accumulate(feat.words, weights, self._content_postings)
-        own_head = math.sqrt(sum(weights[w] for w in head_words))
+        own_head = math.sqrt(sum(map(weights.__getitem__, head_words)))
         own_all = math.sqrt(sum(weights.values()))
         stories = self._stories
         overlap = {**num_head, **num_content} if num_content else num_head
         found = (
             overlap
             if len(overlap) <= s.max_candidates
-            else dict(heapq.nlargest(s.max_candidates, overlap.items(), key=itemgetter(1)))
+            else dict(sorted(overlap.items(), key=itemgetter(1), reverse=True)[: s.max_candidates])
         )
         scored: list[tuple[float, float, int]] = []
         for story in found:
@@ -386,10 +386,13 @@ class StoryIndex:
             feat = self.features.pop(article, None)
             if feat is None:
                 continue
-            self._df.subtract(feat.words)
+            df = self._df
             for word in feat.words:
-                if self._df[word] <= 0:
-                    del self._df[word]
+                left = df[word] - 1
+                if left > 0:
+                    df[word] = left
+                else:
+                    del df[word]
             self._discard(self._by_key, feat.key, article)
             if feat.url_key:
                 self._discard(self._by_url, feat.url_key, article)
