@@ -40,6 +40,14 @@ _CREDITS = [
     ),
     re.compile(_NAME + r"\s+(?:first\s+)?(?:reported|broke the news|was first to report)\b"),
 ]
+# Words each pattern cannot match without (in text whose spaces are folded; the first two
+# patterns ignore case): most texts credit no one, and a substring test is far cheaper than a
+# pattern that may start at every capitalised word.
+_CUES: list[tuple[tuple[str, ...], bool]] = [
+    (("source",), True),
+    (("according to", "reported by", "citing", "via", "h/t", "hat tip to"), True),
+    (("reported", "broke the news", "was first to report"), False),
+]
 
 
 # Credits are read from the earliest members only: copies of an original appear within days,
@@ -70,7 +78,11 @@ def credited_outlets(member: Member, outlets: dict[str, str]) -> set[str]:
     text = clean_text(f"{member.title}\n{member.text}")
     found: set[str] = set()
     own = _outlet_key(member.feed)
-    for pattern in _CREDITS:
+    lower = text.casefold()
+    for pattern, (cues, any_case) in zip(_CREDITS, _CUES, strict=True):
+        haystack = lower if any_case else text
+        if not any(cue in haystack for cue in cues):
+            continue
         for match in pattern.finditer(text):
             named = _outlet_key(match.group(1))
             # The phrase may run past the name ("The Decoder on Thursday"): try each prefix.

@@ -400,7 +400,9 @@ class StoryIndex:
                 self._lsh.remove(article)
             story = self.story_of.get(article)
             state = self._stories.get(story) if story is not None else None
-            if state is not None and story is not None:
+            # A story whose newest member left the window closes below, taking all of its
+            # postings with it: taking this member out first would be wasted work.
+            if state is not None and story is not None and state.last >= horizon:
                 state.remove(feat, self.weights)
                 _unpost(self._head_postings, feat.head_words, story, 1)
                 if feat.has_body:
