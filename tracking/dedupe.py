@@ -2,10 +2,13 @@
 
 Signals (each from a library or a textbook measure, each cheap once the features exist):
 
-* **time apart**: an article further than `window_days` (default 7) from a story's newest
-  member never joins it, whatever its words. News repeats (a quarterly result, a recurring
-  lawsuit headline); a week is how long copies and rewrites of one original keep appearing.
-  A story may still run longer than a week when its coverage does not pause for one.
+* **time apart**: an article further than `window_days` (default 7) from a story's first
+  member never joins it, whatever its words, so no two members of a story are further apart
+  than that. News repeats (a quarterly result, a recurring lawsuit headline); a week is how
+  long copies and rewrites of one original keep appearing. Measured: measuring from the
+  newest member instead let a story grow by chaining, one similar item at a time, into a
+  black hole (134 articles over 56 days on 10k real headlines; all 20,000 articles of the
+  synthetic bench feeds in one story), whose centroid then matches nearly anything.
 * **same canonical URL**: one page reached through two feeds is one article. Compared
   without scheme, `www.`, query and trailing slash.
 * **title fuzz**: `rapidfuzz.fuzz.ratio` (0-100) on the comparison keys of the titles
@@ -36,7 +39,7 @@ Signals (each from a library or a textbook measure, each cheap once the features
 
 Decision, in this order:
 
-1. further than `window_days` from the story's newest member: not this story;
+1. further than `window_days` from the story's first member: not this story;
 2. a member with the same canonical URL: this story;
 3. a member whose title fuzz >= `title_same`, both titles >= `min_title_words` words: this story;
 4. a member whose body copy >= `body_same`: this story;

@@ -11,7 +11,7 @@ Candidate generation is sub-quadratic: a new article is compared only with
   copy rules of tracking/dedupe.py.
 
 The index holds the articles of the last `window_days` before the newest one placed and the
-stories still open then (older ones can never match: rule 1), so its size follows the news
+stories founded within them (older ones can never match: rule 1), so its size follows the news
 rate, not the size of the store. Word weights (IDF) are counted over the same window, so
 placing articles in published order gives the same result in one run (rebuild) as poll by
 poll (incremental), provided each poll starts from the window before its first article
@@ -251,7 +251,7 @@ class StoryIndex:
         scored: list[tuple[float, float, int]] = []
         for story in found:
             state = stories[story]
-            if state.last < horizon:
+            if state.founded[0] < horizon:
                 continue
             content = body and bool(state.bodied)
             if content:
@@ -352,7 +352,7 @@ class StoryIndex:
             self._closed.pop(story, None)
             start = feat.published if founded is None else founded
             self._stories[story] = _Story((start, story))
-            heapq.heappush(self._expiry, (feat.published, story))
+            heapq.heappush(self._expiry, (start, story))
         self._join(story, feat)
 
     # -- internals ----------------------------------------------------------------------------
@@ -363,7 +363,6 @@ class StoryIndex:
         _post(self._head_postings, feat.head_words, story)
         if feat.has_body:
             _post(self._content_postings, feat.words, story)
-        heapq.heappush(self._expiry, (state.last, story))
 
     def _sketch(self, feat: Features) -> MinHash:
         return MinHash(num_perm=NUM_PERM, hashvalues=feat.minhash, permutations=PERMUTATIONS, scheme=SCHEME)
@@ -400,17 +399,17 @@ class StoryIndex:
                 self._lsh.remove(article)
             story = self.story_of.get(article)
             state = self._stories.get(story) if story is not None else None
-            # A story whose newest member left the window closes below, taking all of its
+            # A story founded before the window closes below, taking all of its
             # postings with it: taking this member out first would be wasted work.
-            if state is not None and story is not None and state.last >= horizon:
+            if state is not None and story is not None and state.founded[0] >= horizon:
                 state.remove(feat, self.weights)
                 _unpost(self._head_postings, feat.head_words, story, 1)
                 if feat.has_body:
                     _unpost(self._content_postings, feat.words, story, 1)
         while self._expiry and self._expiry[0][0] < horizon:
-            last, story = heapq.heappop(self._expiry)
+            founded, story = heapq.heappop(self._expiry)
             state = self._stories.get(story)
-            if state is None or state.last != last:
+            if state is None or state.founded[0] != founded:
                 continue
             self._close(story, state)
 
@@ -448,7 +447,7 @@ class StoryIndex:
         for article in absorbed.members:
             self.story_of[article] = keep
         self._stories[keep].absorb(absorbed)
-        heapq.heappush(self._expiry, (self._stories[keep].last, keep))
+        heapq.heappush(self._expiry, (self._stories[keep].founded[0], keep))
         return keep
 
     def _reopen(self, story: int) -> None:
