@@ -37,7 +37,7 @@ from feeds.parse import NotAFeed, ParsedFeed, parse_feed
 from feeds.records import FeedResult, FeedState, PollSettings
 
 POOL_AFTER = 8
-LANE_CONNECTIONS = 8
+LANE_CONNECTIONS = 2
 PARSE_TIMEOUT_MIN = 60.0
 """Parsing is bounded by max_bytes and expat's entity-expansion guards; this only catches a
 pathological document. It is never shorter than the fetch timeout."""

@@ -10,14 +10,14 @@ removed items are dropped). The user never has to run anything for this.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import sqlite_utils
 
 from partwatch.config import Config
+from partwatch.stamps import KEY_PARTNERSHIPS, KEY_QUESTIONS, KEY_WATCH
+from partwatch.stamps import desk_hashes as _hashes
 from store import desk as store_desk
 from store.articles import get_articles, iter_articles
 from store.db import transaction
@@ -28,9 +28,6 @@ from tracking.analysis import Analyzer
 from tracking.model import Question
 
 PAGE = 2000
-KEY_PARTNERSHIPS = "desk.partnerships_hash"
-KEY_QUESTIONS = "desk.questions_hash"
-KEY_WATCH = "desk.watch_hash"
 
 
 @dataclass(frozen=True)
@@ -56,27 +53,12 @@ class DeskReport:
     new_hits: list[NewHit] = field(default_factory=list)
 
 
-def config_hash(value: object) -> str:
-    return hashlib.sha1(json.dumps(value, sort_keys=True, default=list).encode()).hexdigest()
-
-
 def all_questions(db: sqlite_utils.Database, config: Config) -> list[Question]:
     """Configured questions, then the adopted ones (config wins on an id clash)."""
     known = {q.id for q in config.questions}
     adopted = [Question(id=a.id, text=a.text, terms=a.terms, partnership=a.partnership)
                for a in store_desk.adopted_questions(db) if a.id not in known]
     return [*config.questions, *adopted]
-
-
-def _hashes(config: Config) -> dict[str, str]:
-    return {
-        KEY_PARTNERSHIPS: config_hash([(p.id, sorted((k, list(v)) for k, v in p.parties.items()))
-                                       for p in config.partnerships]),
-        KEY_QUESTIONS: config_hash([(q.id, q.partnership, [list(g) for g in q.terms])
-                                    for q in config.questions]),
-        KEY_WATCH: config_hash([(w.id, w.partnership, [list(g) for g in w.terms], list(w.exclude))
-                                for w in config.watch]),
-    }
 
 
 def refresh(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int]) -> DeskReport:

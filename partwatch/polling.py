@@ -114,11 +114,10 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
             summary = PollSummary(feeds=len(due), skipped=len(skipped))
             if on_start is not None:
                 on_start(len(due))
-            loader = threading.Thread(target=preload, name="partwatch-preload", daemon=True)
-            loader.start()
+            loader = _Preloader()
             if due:
                 started = time.perf_counter()
-                _fetch_and_store(config, due, summary, transport, progress)
+                _fetch_and_store(config, due, summary, transport, progress, loader)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
             loader.join()
             if on_refresh is not None:
@@ -137,11 +136,32 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
             db.conn.close()
 
 
+class _Preloader:
+    """Runs refresh.preload in a thread, started by the first feed that stored new articles.
+
+    A warm poll (every feed 304) never starts it: the imports would take the GIL from the
+    fetching loop for over a second, and after_poll does not need them then.
+    """
+
+    def __init__(self) -> None:
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=preload, name="partwatch-preload", daemon=True)
+            self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+
 def _fetch_and_store(config: Config, due: Sequence[Feed], summary: PollSummary,
-                     transport: httpx.AsyncBaseTransport | None, progress: ProgressHook | None) -> None:
+                     transport: httpx.AsyncBaseTransport | None, progress: ProgressHook | None,
+                     loader: _Preloader) -> None:
     by_url = {feed.url: feed for feed in due}
     inbox: queue.Queue[tuple[Feed, FeedResult] | None] = queue.Queue()
-    writer = _Writer(config, inbox, summary)
+    writer = _Writer(config, inbox, summary, loader)
     writer.start()
     try:
         asyncio.run(_fetch(config, due, by_url, inbox, transport, progress, summary))
@@ -182,11 +202,12 @@ class _Writer(threading.Thread):
     """Stores each (feed, result) with its own connection and tallies the summary."""
 
     def __init__(self, config: Config, inbox: queue.Queue[tuple[Feed, FeedResult] | None],
-                 summary: PollSummary) -> None:
+                 summary: PollSummary, loader: _Preloader) -> None:
         super().__init__(name="partwatch-writer", daemon=True)
         self.config = config
         self.inbox = inbox
         self.summary = summary
+        self.loader = loader
         self.fatal: BaseException | None = None
 
     def run(self) -> None:
@@ -228,6 +249,8 @@ class _Writer(threading.Thread):
             summary.warnings.append((feed.url, result.warning))
         if result.new_url and result.new_url != feed.url and result.status != "failed":
             summary.moved.append((feed.url, result.new_url))
+        if stored.new_ids or stored.updated_ids:
+            self.loader.start()
         summary.new_articles += len(stored.new_ids)
         summary.updated_articles += len(stored.updated_ids)
         summary.changed_ids.extend(stored.new_ids)

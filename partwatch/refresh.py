@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from partwatch.config import Config
+from partwatch.stamps import STORIES_SETTINGS_KEY, desk_hashes, stories_stamp
+from store.desk import get_meta
 
 if TYPE_CHECKING:
     from partwatch import desk_sync, stories_sync
@@ -41,23 +43,38 @@ def preload() -> None:
     """Import the steps' modules ahead of time.
 
     They pull in numpy and scipy (through datasketch) and dateparser: about a second of imports
-    that `partwatch --help` or `feeds list` should never pay, and that a poll pays in a thread
-    while it waits on the network (partwatch/polling.py) rather than after it.
+    that `partwatch --help` or `feeds list` should never pay, and that a poll with new articles
+    pays in a thread while it waits on the network (partwatch/polling.py) rather than after it.
+    A poll where nothing changed never imports them (see `after_poll`).
     """
     from partwatch import desk_sync, stories_sync  # noqa: F401
 
 
 def after_poll(db: sqlite_utils.Database, config: Config, changed_ids: Sequence[int]) -> RefreshReport:
-    """Bring everything derived from articles up to date with `changed_ids` (new and updated)."""
+    """Bring everything derived from articles up to date with `changed_ids` (new and updated).
+
+    With no changed ids and the config stamps unchanged, both steps would return at once; they
+    are skipped before their modules are imported, which is most of a warm poll's time.
+    """
+    report = RefreshReport(changed=len(changed_ids))
+    if not changed_ids and _stamps_unchanged(db, config):
+        report.seconds.update(stories=0.0, desk=0.0)
+        return report
     from partwatch import desk_sync, stories_sync
 
-    report = RefreshReport(changed=len(changed_ids))
     with _timed(report, "stories"):
         report.stories = stories_sync.place(db, config, changed_ids)
     with _timed(report, "desk"):
         report.desk = desk_sync.refresh(db, config, changed_ids)
     report.alerts += [hit.line() for hit in report.desk.new_hits]
     return report
+
+
+def _stamps_unchanged(db: sqlite_utils.Database, config: Config) -> bool:
+    """Whether the stories and desk steps last ran with this config (partwatch/stamps.py)."""
+    if get_meta(db, STORIES_SETTINGS_KEY) != stories_stamp(config.dedupe):
+        return False
+    return all(get_meta(db, key) == value for key, value in desk_hashes(config).items())
 
 
 @contextmanager

@@ -20,8 +20,6 @@ recomputed. When the [dedupe] settings change, the next placement rebuilds every
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +30,8 @@ from datetime import timedelta
 import sqlite_utils
 
 from partwatch.config import Config
+from partwatch.stamps import STORIES_SETTINGS_KEY as SETTINGS_KEY
+from partwatch.stamps import stories_stamp as _settings_stamp
 from store import stories as store
 from store.db import transaction
 from store.timefmt import now
@@ -39,7 +39,6 @@ from tracking.dedupe import ArticleInput, Features, features
 from tracking.model import DedupeSettings
 from tracking.stories import StoryIndex, StorySummary, summarise
 
-SETTINGS_KEY = "stories.settings"
 # Below this many articles a worker process costs more than it saves.
 PARALLEL_FROM = 5000
 CHUNK = 1000
@@ -67,10 +66,6 @@ def as_input(article: store.Placeable) -> ArticleInput:
         text=article.text,
         published=article.published,
     )
-
-
-def _settings_stamp(settings: DedupeSettings) -> str:
-    return json.dumps(dataclasses.asdict(settings), sort_keys=True)
 
 
 def _new_index(db: sqlite_utils.Database, settings: DedupeSettings) -> StoryIndex:
