@@ -33,8 +33,9 @@ from feeds.records import FeedResult
 from partwatch.config import Config
 from partwatch.lock import poll_lock
 from partwatch.refresh import RefreshReport, after_poll, preload
-from store.db import StoreError, open_db
+from store.db import StoreError, open_db, transaction
 from store.feeds import (
+    StoredResult,
     clear_pending_refresh,
     due_feeds,
     feed_state,
@@ -198,6 +199,14 @@ async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
             inbox.put((feed, FeedResult(url=feed.url, status="failed", error=missing)))
 
 
+UNCHANGED_BATCH = 200
+
+
+def _unchanged(result: FeedResult) -> bool:
+    """A 304 that moved nothing: only the feed's poll state changes."""
+    return result.status == "not_modified" and not result.new_url
+
+
 class _Writer(threading.Thread):
     """Stores each (feed, result) with its own connection and tallies the summary."""
 
@@ -219,9 +228,44 @@ class _Writer(threading.Thread):
             return
         try:
             while (item := self.inbox.get()) is not None:
-                self._store(db, *item)
+                unchanged: list[tuple[Feed, FeedResult]] = []
+                while item is not None:
+                    if _unchanged(item[1]):
+                        unchanged.append(item)
+                    else:
+                        self._store(db, *item)
+                    if len(unchanged) >= UNCHANGED_BATCH:
+                        break
+                    try:
+                        item = self.inbox.get_nowait()
+                    except queue.Empty:
+                        break
+                self._store_unchanged(db, unchanged)
+                if item is None:
+                    break
         finally:
             db.conn.close()
+
+    def _store_unchanged(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
+        """Record the 304s waiting in the inbox in one transaction instead of one each.
+
+        They carry no articles, so a kill loses at most their poll times (the next poll asks
+        again and gets 304 again). Should the batch fail, each is stored alone, so the error
+        is recorded for the feed that caused it.
+        """
+        if len(batch) > 1:
+            try:
+                with transaction(db):
+                    stored = [store_result(db, feed, result, utc_now(), self.config.poll)
+                              for feed, result in batch]
+            except (sqlite3.Error, StoreError):
+                pass
+            else:
+                for (feed, result), one in zip(batch, stored, strict=True):
+                    self._tally(feed, result, one)
+                return
+        for feed, result in batch:
+            self._store(db, feed, result)
 
     def _drain(self) -> None:
         while self.inbox.get() is not None:
@@ -236,6 +280,10 @@ class _Writer(threading.Thread):
             summary.failed += 1
             summary.errors.append((feed.url, f"cannot store in {self.config.db_path}: {exc}"))
             return
+        self._tally(feed, result, stored)
+
+    def _tally(self, feed: Feed, result: FeedResult, stored: StoredResult) -> None:
+        summary = self.summary
         if result.status == "ok":
             summary.ok += 1
         elif result.status == "not_modified":

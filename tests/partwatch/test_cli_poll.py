@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -184,3 +185,28 @@ def test_an_unwritable_database_folder_exits_2(partwatch: Runner, tmp_path: Path
     pw.db = blocker / "sub" / "pw.db"
     result = pw("poll")
     assert result.exit_code == 2 and "cannot create" in result.stderr
+
+
+def test_304s_are_recorded_and_a_store_error_fails_only_its_feed(site: Site, partwatch: Runner,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = [site.feed(f"/{n}.xml", [(f"{n}1", f"Title {n}")], etag=f'"{n}"') for n in "abcde"]
+    pw = partwatch(feeds_toml(*urls))
+    assert json.loads(pw("poll", "--json").stdout)["new_articles"] == 5
+    real = polling.store_result
+
+    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any) -> Any:
+        if feed.url.endswith("/c.xml"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(db, feed, result, *args)
+
+    monkeypatch.setattr("partwatch.polling.store_result", broken_for_c)
+    data = json.loads(pw("poll", "--json", "--force").stdout)
+    assert (data["not_modified"], data["failed"]) == (4, 1)
+    assert data["errors"][0]["url"].endswith("/c.xml") and "disk I/O error" in data["errors"][0]["error"]
+    db = open_db(pw.db)
+    try:
+        status = {feed.url.rsplit("/", 1)[1]: feed.last_status for feed in list_feeds(db)}
+    finally:
+        db.conn.close()
+    assert status == {"a.xml": "not_modified", "b.xml": "not_modified", "c.xml": "ok",
+                      "d.xml": "not_modified", "e.xml": "not_modified"}
