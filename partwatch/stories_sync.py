@@ -56,18 +56,6 @@ class StoryCommandError(Exception):
     """A merge or split that cannot be done (unknown id); one line for the user."""
 
 
-def as_input(article: store.Placeable) -> ArticleInput:
-    return ArticleInput(
-        id=article.id,
-        feed=article.feed,
-        url=article.url,
-        canonical_url=article.canonical_url,
-        title=article.title,
-        text=article.text,
-        published=article.published,
-    )
-
-
 def _new_index(db: sqlite_utils.Database, settings: DedupeSettings) -> StoryIndex:
     index = StoryIndex(settings)
     for decision in store.decisions(db):
@@ -105,7 +93,7 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
                 key=lambda pair: (pair[0].published, pair[0].id),
             )
             feats = features_stream(
-                (as_input(a) for a, _ in merged), settings, parallel=len(merged) >= PARALLEL_FROM
+                (a for a, _ in merged), settings, parallel=len(merged) >= PARALLEL_FROM
             )
             for (article, story), feat in zip(merged, feats, strict=True):
                 if story is not None:
@@ -130,7 +118,7 @@ def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
     index = _new_index(db, settings)
     count = 0
     total = int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    inputs = (as_input(article) for article in store.iter_all_articles(db))
+    inputs = store.iter_all_articles(db)
     for feat in features_stream(inputs, settings, parallel=total >= PARALLEL_FROM):
         index.place(feat)
         count += 1
@@ -186,7 +174,7 @@ def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_
         articles = {a.id: a for a in store.placeables(db, [m for s in chunk for m in members[s]])}
         for story_id in chunk:
             summary = summarise(
-                story_id, [as_input(articles[m]) for m in members[story_id] if m in articles], settings
+                story_id, [articles[m] for m in members[story_id] if m in articles], settings
             )
             _write(db, summary)
     return len(wanted)

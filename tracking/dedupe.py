@@ -66,13 +66,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
 
 import numpy as np
 from datasketch import MinHash
 from rapidfuzz import fuzz
 
+from store.stories import Placeable
 from tracking.model import DedupeSettings
 from tracking.normalize import clean_text, comparison_key, display_title, slug_words, tokens
 
@@ -83,17 +83,8 @@ SCHEME = _BASE.scheme
 _WORDS = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class ArticleInput:
-    """What story matching needs of one article (built from store.records.Article)."""
-
-    id: int
-    feed: str
-    url: str | None
-    canonical_url: str | None
-    title: str
-    text: str
-    published: datetime
+# What story matching reads of an article is exactly what the store loads for placement.
+ArticleInput = Placeable
 
 
 @dataclass(frozen=True)
