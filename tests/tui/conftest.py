@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Tab, Tabs
+from textual.widgets._tabs import Underline
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from partwatch.commands.tui import DeskService
@@ -47,10 +49,28 @@ def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
     return make
 
 
+def tabs_laid_out(pilot: Pilot[Any]) -> bool:
+    """Whether every tab has been re-measured for its current label and every underline sits
+    under its active tab. A relabelled tab keeps its old width until the next layout, so a
+    picture taken before then shows "Timeline" for "Timeline+6" (seen under load)."""
+    screen = pilot.app.screen
+    if any(tab.content_size.width != tab.label.cell_length for tab in screen.query(Tab)):
+        return False
+    for tabs in screen.query(Tabs):
+        active = tabs.active_tab
+        if active is None:
+            continue
+        underline = tabs.query_one(Underline)
+        span = active.virtual_region.shrink(active.styles.gutter).column_span
+        if (underline.highlight_start, underline.highlight_end) != span:
+            return False
+    return True
+
+
 async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
-    """Wait until no worker is running, no list is loading, and that held for three rounds in
-    a row (a finished worker's message may still be travelling from widget to widget and
-    start another worker when it lands)."""
+    """Wait until no worker is running, no list is loading, every tab is laid out for its
+    label, and that held for three rounds in a row (a finished worker's message may still be
+    travelling from widget to widget and start another worker when it lands)."""
     app = pilot.app
     quiet = 0
     while quiet < 3 and rounds:
@@ -60,5 +80,6 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
         await pilot.pause(0.005)
         lists = [lazy for screen in app.screen_stack for lazy in screen.query(LazyList)]
         busy = (any(not w.is_finished for w in app.workers)
-                or any(lazy._state.loading for lazy in lists))
+                or any(lazy._state.loading for lazy in lists)
+                or not tabs_laid_out(pilot))
         quiet = 0 if busy else quiet + 1
