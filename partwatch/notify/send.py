@@ -79,8 +79,11 @@ def run_command(entry: NotifyEntry, payload: dict[str, Any]) -> Sent:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    killpg = getattr(os, "killpg", None)        # POSIX; elsewhere only the program itself dies
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if killpg is None:
+            raise ProcessLookupError
+        killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         process.kill()
     try:
