@@ -34,7 +34,7 @@ class Post:
 class Receiver:
     def __init__(self, port: int = 0) -> None:
         self.posts: list[Post] = []
-        self.answers: list[int] = []    # statuses for the next requests; then 200
+        self.answers: list[tuple[int, dict[str, str]]] = []    # for the next requests; then 200
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
@@ -52,9 +52,9 @@ class Receiver:
             self._thread.join(timeout=5)
         self._server.server_close()
 
-    def fail_next(self, *statuses: int) -> None:
+    def fail_next(self, *statuses: int, headers: dict[str, str] | None = None) -> None:
         with self._lock:
-            self.answers.extend(statuses)
+            self.answers.extend((status, headers or {}) for status in statuses)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -63,10 +63,10 @@ class Receiver:
         """The `id` of every payload received (at `path`), in arrival order."""
         return [p.json()["id"] for p in self.posts if path is None or p.path == path]
 
-    def _answer(self, post: Post) -> int:
+    def _answer(self, post: Post) -> tuple[int, dict[str, str]]:
         with self._lock:
             self.posts.append(post)
-            return self.answers.pop(0) if self.answers else 200
+            return self.answers.pop(0) if self.answers else (200, {})
 
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
@@ -75,9 +75,12 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status = receiver._answer(Post(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            sent = {k.lower(): v for k, v in self.headers.items()}
+            status, headers = receiver._answer(Post(self.path, sent, body))
             payload = b"ok\n" if status < 400 else b"no\n"
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

@@ -103,6 +103,30 @@ def test_a_500_is_retried_within_the_poll(desk: NotifyDesk, receiver: Receiver) 
     assert sorted(receiver.ids()[1:]) == desk.hit_ids()
 
 
+def test_retry_after_holds_the_entry_until_then(desk: NotifyDesk, receiver: Receiver) -> None:
+    desk.notify(webhook(receiver))
+    receiver.fail_next(503, 503, 503, headers={"Retry-After": "3600"})
+    result, summary = desk.poll_json()
+    assert result.exit_code == 1
+    assert summary["notifications"] == {"sent": 0, "failed": 1, "pending": ALL_HITS}
+    assert len(receiver.posts) == 3                                # one hit, its three tries
+    again, summary = desk.poll_json()                              # within the hour: that hit waits
+    assert again.exit_code == 0
+    assert summary["notifications"] == {"sent": ALL_HITS - 1, "failed": 0, "pending": 1}
+    assert receiver.posts[0].json()["id"] not in receiver.ids()[3:]
+
+
+def test_next_try_follows_retry_after_within_bounds() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 3, 19, 12, 0, tzinfo=UTC)
+    assert retry.next_try(now, None) is None
+    assert retry.next_try(now, "garbage") is None
+    assert retry.next_try(now, "120") == now + timedelta(seconds=120)
+    assert retry.next_try(now, "99999999") == now + retry.MAX_WAIT
+    assert retry.next_try(now, "Thu, 19 Mar 2026 13:00:00 GMT") == now + timedelta(hours=1)
+
+
 def test_a_receiver_down_for_a_whole_poll_gets_everything_at_the_next(desk: NotifyDesk,
                                                                       tmp_path: Path) -> None:
     down = Receiver()
