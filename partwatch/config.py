@@ -28,13 +28,16 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import platformdirs
 
 from feeds.records import PollSettings
 from tracking.model import DedupeSettings, Partnership, Question, Terms, WatchItem
+
+if TYPE_CHECKING:
+    from partwatch.notify_config import NotifyEntry
 
 ENV_VAR = "PARTWATCH_CONFIG"
 APP_NAME = "partwatch"
@@ -66,6 +69,7 @@ class Config:
     partnerships: tuple[Partnership, ...] = ()
     questions: tuple[Question, ...] = ()
     watch: tuple[WatchItem, ...] = ()
+    notify: tuple[NotifyEntry, ...] = ()
 
     def partnership(self, partnership_id: str) -> Partnership | None:
         return next((p for p in self.partnerships if p.id == partnership_id), None)
@@ -117,6 +121,7 @@ T = TypeVar("T")
 _TOP_LEVEL = {
     "store": "table", "poll": "table", "dedupe": "table",
     "feeds": "array", "partnerships": "array", "questions": "array", "watch": "array",
+    "notify": "array",
 }
 _FEED_KEYS = ("url", "name", "full_text")
 _PARTNERSHIP_KEYS = ("id", "name", "parties")
@@ -238,6 +243,8 @@ class _Validator:
 
         partnerships = self.partnerships(data.get("partnerships", []))
         known = {p.id for p in partnerships}
+        watch = self.watch(data.get("watch", []), known)
+        from partwatch.notify_config import notify_entries
         return Config(
             path=self.path,
             db_path=self.db_path(data.get("store", {}), db),
@@ -246,7 +253,8 @@ class _Validator:
             feeds=self.feeds(data.get("feeds", [])),
             partnerships=partnerships,
             questions=self.questions(data.get("questions", []), known),
-            watch=self.watch(data.get("watch", []), known),
+            watch=watch,
+            notify=notify_entries(self, data.get("notify", []), [w.id for w in watch], known),
         )
 
     def _top_line(self, key: str) -> int | None:

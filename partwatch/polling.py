@@ -32,6 +32,7 @@ from feeds.poll import poll_feeds
 from feeds.records import FeedResult
 from partwatch.config import Config
 from partwatch.lock import poll_lock
+from partwatch.notify.deliver import NotifyReport, deliver, register
 from partwatch.refresh import RefreshReport, after_poll, preload
 from store.db import StoreError, open_db, transaction
 from store.feeds import (
@@ -68,12 +69,15 @@ class PollSummary:
     refresh: RefreshReport = field(default_factory=RefreshReport)
     fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
     refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
+    notifications: NotifyReport = field(default_factory=NotifyReport)
+    notify_error: str | None = None   # the delivery pass failed: the hits stay queued
 
     @property
     def exit_code(self) -> int:
-        """0 when every polled feed succeeded (or nothing was due), 1 when any failed or the
-        refresh after storing failed."""
-        return 1 if self.failed or self.refresh_error else 0
+        """0 when every polled feed succeeded (or nothing was due), 1 when any failed, the
+        refresh after storing failed or a watch alert could not be delivered."""
+        failed_alerts = self.notifications.failed or self.notify_error
+        return 1 if self.failed or self.refresh_error or failed_alerts else 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,7 @@ class PollSummary:
             "alerts": list(self.refresh.alerts),
             "refresh_error": self.refresh_error,
             "seconds": {"fetch_and_store": self.fetch_seconds, **self.refresh.seconds},
+            "notifications": self.notifications.to_json(),
         }
 
 
@@ -111,6 +116,7 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
         try:
             now = utc_now()
             sync_config_feeds(db, config.feeds, now)
+            register(db, config.notify, now)
             due, skipped = due_feeds(db, now, config.poll, force=force)
             summary = PollSummary(feeds=len(due), skipped=len(skipped))
             if on_start is not None:
@@ -132,6 +138,10 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                     clear_pending_refresh(db)
             except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
                 summary.refresh_error = f"{type(exc).__name__}: {exc}"
+            try:
+                summary.notifications = deliver(db, config)
+            except Exception as exc:  # noqa: BLE001 - the hits stay queued for the next poll
+                summary.notify_error = f"{type(exc).__name__}: {exc}"
             return summary
         finally:
             db.conn.close()

@@ -200,9 +200,38 @@ UI = """
 CREATE INDEX articles_unread ON articles (published) WHERE read_at IS NULL;
 """
 
+# --- 6. watch alerts: the notify outbox (partwatch/notify/) -------------------------------------
+# (5 is another section's.) Delivery state per (entry, hit), so a hit is sent once and never lost.
+NOTIFY = """
+-- each [[notify]] entry id the polls have seen in config.toml, and since when: an entry gets only
+-- the hits found from then on (a new entry is not flooded with old hits)
+CREATE TABLE notify_entries (
+    id TEXT PRIMARY KEY,
+    since TEXT NOT NULL
+);
+
+-- one row per (entry, watch hit) queued for delivery; `state` pending -> sent, or skipped when
+-- the user marked the hit seen before it went out (or the hit was stored before the entry appeared)
+CREATE TABLE notify_outbox (
+    entry_id TEXT NOT NULL REFERENCES notify_entries(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'skipped')),
+    queued TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_try TEXT,
+    last_error TEXT,                -- the last failed attempt's one-line error (null once sent)
+    next_try TEXT,                  -- not retried before this time (null: at the next poll)
+    done TEXT,                      -- when it was sent or skipped
+    PRIMARY KEY (entry_id, item_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX notify_outbox_pending ON notify_outbox (entry_id, queued) WHERE state = 'pending';
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, FOUNDATION),
     (2, STORIES),
     (3, DESK),
     (4, UI),
+    (6, NOTIFY),
 ]

@@ -81,6 +81,11 @@ def _print_needs_human(summary: PollSummary) -> None:
                    "(the articles are stored; the next poll refreshes them)")
     for alert in summary.refresh.alerts:
         click.echo(plain(alert))
+    for line in summary.notifications.lines:
+        click.echo(plain(line))
+    if summary.notify_error:
+        click.echo(f"failed: delivering watch alerts: {plain(summary.notify_error)} (they stay queued; "
+                   "the next poll tries again)")
 
 
 @contextmanager

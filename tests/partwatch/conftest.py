@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from partwatch.cli import main
+from tests.partwatch.receiver import receiver  # noqa: F401 - re-exported: the watch alerts' receiver
 from tests.partwatch.site import Site
 
 
