@@ -17,7 +17,7 @@ from store.desk_records import AdoptedQuestion, Evidence, FactRecord, Hit, Sourc
 from store.timefmt import from_db, to_db
 
 _CHUNK = 500
-_SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), a.url, a.title, a.published, a.first_seen")
+_SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), COALESCE(a.canonical_url, a.url), a.title, a.published, a.first_seen")
 _SOURCE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id"
 
 

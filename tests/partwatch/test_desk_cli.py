@@ -70,7 +70,8 @@ def polled(polled_once: Path, feed_server: FeedServer, tmp_path: Path) -> Desk:
 
 
 def _expected_lines(db_path: Path, guid_prefix: str) -> list[str]:
-    """What `poll --quiet` must print for the hits among the articles whose guid starts so."""
+    """What `poll --quiet` must print for the hits among the articles whose guid starts so (links
+    without tracking parameters: the canonical URL)."""
     titles = {
         "ftc-probe": "FTC probe", "eu-probe": "EU probe (European Commission, Digital Markets Act)",
         "frontier-launch": "Frontier launch", "lawsuit": "Lawsuit between the partners",
@@ -78,7 +79,7 @@ def _expected_lines(db_path: Path, guid_prefix: str) -> list[str]:
     }
     db = open_db(db_path)
     rows = {guid: (title, feed, url) for guid, title, feed, url in db.conn.execute(
-        "SELECT a.guid, a.title, COALESCE(f.name, f.title), a.url FROM articles a "
+        "SELECT a.guid, a.title, COALESCE(f.name, f.title), a.canonical_url FROM articles a "
         "JOIN feeds f ON f.id = a.feed_id")}
     db.conn.close()
     lines = []
@@ -101,6 +102,7 @@ def test_poll_quiet_prints_exactly_the_new_hits(desk: Desk) -> None:
     second = desk("poll", "--quiet")                         # poll 2: Ledgerline's articles arrive
     assert second.exit_code == 0, second.output
     assert second.stdout.splitlines() == _expected_lines(desk.db, "ledgerline-")
+    assert "cmpid=" not in second.stdout                    # the feed's links carry ?cmpid=rss
 
     third = desk("poll", "--quiet")                          # poll 3: nothing moved
     assert third.exit_code == 0 and third.stdout == ""
