@@ -91,12 +91,16 @@ def make_client(
 
 
 async def fetch_feed(
-    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime | None = None
+    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime | None = None,
+    *, accept: str | None = None,
 ) -> Fetched | FeedResult:
-    """Fetch one feed within the total deadline: a body to parse, or the final FeedResult."""
+    """Fetch one feed within the total deadline: a body to parse, or the final FeedResult.
+
+    `accept` replaces the feed Accept header when the same limits fetch something else (an
+    article page, a robots.txt: feeds/pages.py)."""
     try:
         async with asyncio.timeout(settings.timeout):
-            return await _fetch(client, state, settings, now or datetime.now(UTC))
+            return await _fetch(client, state, settings, now or datetime.now(UTC), accept)
     except TimeoutError:
         return _failed(state, f"timed out after {settings.timeout:g} s")
     except _Refused as exc:
@@ -110,9 +114,9 @@ async def fetch_feed(
 
 
 async def _fetch(
-    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime
+    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime, accept: str | None
 ) -> Fetched | FeedResult:
-    headers = {}
+    headers = {"Accept": accept} if accept else {}
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.last_modified:
@@ -187,7 +191,10 @@ async def _final(
                           retry_after=retry_after)
     if status == 204:
         return _failed(state, "empty response (HTTP 204 No Content)", http_status=204)
-    body = await read_limited(response, settings.max_bytes)
+    try:
+        body = await read_limited(response, settings.max_bytes)
+    except _Refused as exc:
+        return _failed(state, str(exc), http_status=status)   # the server answered; the body was refused
     if not body.strip():
         return _failed(state, "empty response body", http_status=status)
     return Fetched(

@@ -31,6 +31,7 @@ import httpx
 from feeds.poll import poll_feeds
 from feeds.records import FeedResult
 from partwatch.config import Config
+from partwatch.full_text import FullTextSummary, fetch_full_texts
 from partwatch.lock import poll_lock
 from partwatch.refresh import RefreshReport, after_poll, preload
 from store.db import StoreError, open_db, transaction
@@ -68,6 +69,7 @@ class PollSummary:
     refresh: RefreshReport = field(default_factory=RefreshReport)
     fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
     refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
+    full_text: FullTextSummary = field(default_factory=FullTextSummary)   # article pages (full_text feeds)
 
     @property
     def exit_code(self) -> int:
@@ -89,7 +91,9 @@ class PollSummary:
             "moved": [{"from": old, "to": new} for old, new in self.moved],
             "alerts": list(self.refresh.alerts),
             "refresh_error": self.refresh_error,
-            "seconds": {"fetch_and_store": self.fetch_seconds, **self.refresh.seconds},
+            "seconds": {"fetch_and_store": self.fetch_seconds, "full_text": self.full_text.seconds,
+                        **self.refresh.seconds},
+            "full_text": self.full_text.to_json(),
         }
 
 
@@ -120,6 +124,8 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 started = time.perf_counter()
                 _fetch_and_store(config, due, summary, transport, progress, loader)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
+                summary.full_text = fetch_full_texts(config, db, due, transport, loader.start)
+                summary.changed_ids.extend(summary.full_text.changed_ids)
             loader.join()
             if on_refresh is not None:
                 on_refresh()

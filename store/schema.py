@@ -200,9 +200,21 @@ UI = """
 CREATE INDEX articles_unread ON articles (published) WHERE read_at IS NULL;
 """
 
+# --- 5. full text of article pages for full_text feeds (store/full_text.py) ---------------------
+FULL_TEXT = """
+-- `text` keeps the feed's own text (the teaser); full_text is the page's extracted main text
+ALTER TABLE articles ADD COLUMN full_text TEXT;
+-- NULL: to fetch (new, or a failure that may pass) | ok | failed (final: never tried again)
+ALTER TABLE articles ADD COLUMN full_text_state TEXT;
+ALTER TABLE articles ADD COLUMN full_text_error TEXT;     -- why the last try failed
+ALTER TABLE articles ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN full_text_at TEXT;        -- when the page was last tried
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, FOUNDATION),
     (2, STORIES),
     (3, DESK),
     (4, UI),
+    (5, FULL_TEXT),
 ]
