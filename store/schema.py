@@ -209,6 +209,22 @@ ALTER TABLE articles ADD COLUMN full_text_state TEXT;
 ALTER TABLE articles ADD COLUMN full_text_error TEXT;     -- why the last try failed
 ALTER TABLE articles ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN full_text_at TEXT;        -- when the page was last tried
+
+-- search finds an article by its full text: the index holds COALESCE(full_text, text) (the same
+-- as text for every row before this migration), so the triggers delete what they inserted and
+-- an FTS 'rebuild' (which would read `text` alone) must never be run
+DROP TRIGGER articles_ad;
+DROP TRIGGER articles_au;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, COALESCE(old.full_text, old.text));
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text, full_text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, COALESCE(old.full_text, old.text));
+    INSERT INTO articles_fts (rowid, title, text)
+        VALUES (new.id, new.title, COALESCE(new.full_text, new.text));
+END;
 """
 
 MIGRATIONS: list[tuple[int, str]] = [
