@@ -61,7 +61,8 @@ def store_pages(db: sqlite_utils.Database, results: Sequence[PageResult], now: d
             if result.text is not None:
                 cursor = conn.execute(
                     "UPDATE articles SET full_text = ?, full_text_state = 'ok', full_text_error = NULL,"
-                    " full_text_tries = full_text_tries + 1, full_text_at = ? WHERE id = ? AND full_text IS NULL",
+                    " full_text_tries = full_text_tries + 1, full_text_at = ?"
+                    " WHERE id = ? AND full_text IS NULL",
                     (result.text, stamp, result.article_id),
                 )
                 if cursor.rowcount:

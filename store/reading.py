@@ -106,7 +106,8 @@ def counts(db: sqlite_utils.Database, partnership: str | None = None) -> Counts:
 def article(db: sqlite_utils.Database, article_id: int) -> Article | None:
     row = db.execute(
         f"SELECT a.id, a.feed_id, {_OUTLET}, a.guid, a.url, a.canonical_url, a.title, "
-        "COALESCE(a.full_text, a.text), a.author, a.published, a.first_seen, a.updated, a.read_at IS NOT NULL, "
+        "COALESCE(a.full_text, a.text), a.author, a.published, a.first_seen, a.updated, "
+        "a.read_at IS NOT NULL, "
         "CASE WHEN a.full_text IS NOT NULL THEN a.text END, a.full_text_error "
         "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", [article_id]).fetchone()
     if row is None:

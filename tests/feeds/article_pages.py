@@ -21,7 +21,8 @@ COMMENT_TEXT = "This is clearly a bad deal for Microsoft shareholders, wake up p
 RELATED_TEXT = "Ten gadgets you will not believe exist"
 
 
-def article_page(sentences: tuple[str, ...] = BODY_SENTENCES, title: str = "OpenAI's AWS deal tests Azure exclusivity") -> bytes:
+def article_page(sentences: tuple[str, ...] = BODY_SENTENCES,
+                 title: str = "OpenAI's AWS deal tests Azure exclusivity") -> bytes:
     paragraphs = "\n".join(f"<p>{s}</p>" for s in sentences)
     comments = "\n".join(
         f'<li class="comment"><span class="author">reader{i}</span><p>{COMMENT_TEXT} #{i}</p></li>'

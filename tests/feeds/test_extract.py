@@ -61,6 +61,7 @@ def test_hostile_markup_fails_the_page_or_yields_clean_text(body: bytes) -> None
 
 
 def test_a_large_page_is_extracted_whole() -> None:
-    sentences = tuple(f"Paragraph {i} says that Azure and AWS compete for OpenAI workloads in 2026." for i in range(3000))
+    sentences = tuple(f"Paragraph {i} says that Azure and AWS compete for OpenAI workloads in 2026."
+                      for i in range(3000))
     text = extract_text(article_page(sentences), URL, "text/html")
     assert "Paragraph 2999 says" in text and COMMENT_TEXT not in text

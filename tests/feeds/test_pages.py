@@ -63,7 +63,8 @@ async def test_robots_txt_disallow_is_honoured(feed_server: FeedServer) -> None:
                                          b"User-agent: *\nDisallow: /\n", content_type="text/plain"))
     blocked = page(feed_server, "/private/a.html")
     allowed = page(feed_server, "/public/b.html")
-    results = await fetch([PageJob(1, blocked), PageJob(2, allowed), PageJob(3, page(feed_server, "/c.html"))])
+    other = page(feed_server, "/c.html")
+    results = await fetch([PageJob(1, blocked), PageJob(2, allowed), PageJob(3, other)])
     assert results[1].text is None and results[1].retry is False
     assert results[1].error == "robots.txt disallows this page for partwatch"
     assert results[2].text is not None and results[3].text is not None

@@ -77,7 +77,8 @@ def test_the_page_text_replaces_the_teaser_which_is_kept(feed_server: FeedServer
     assert [(f.date.isoformat()[:7], f.sentence) for f in facts] == [("2026-02", BODY_SENTENCES[0])]
 
 
-def test_a_page_that_404s_keeps_the_teaser_and_records_why(feed_server: FeedServer, partwatch: Runner) -> None:
+def test_a_page_that_404s_keeps_the_teaser_and_records_why(feed_server: FeedServer,
+                                                          partwatch: Runner) -> None:
     feed = serve_feed(feed_server, "/f.xml", [("g1", "OpenAI's AWS deal", "/missing.html"),
                                               ("g2", "Another", "/a.html")])
     serve_page(feed_server, "/a.html")
@@ -137,7 +138,8 @@ def test_feeds_without_full_text_fetch_no_page(feed_server: FeedServer, partwatc
 def test_robots_txt_disallow_keeps_the_teaser(feed_server: FeedServer, partwatch: Runner) -> None:
     feed = serve_feed(feed_server, "/f.xml", [("g1", "OpenAI's AWS deal", "/a.html")])
     serve_page(feed_server, "/a.html")
-    feed_server.add("/robots.txt", Route(body=b"User-agent: *\nDisallow: /a.html\n", content_type="text/plain"))
+    feed_server.add("/robots.txt", Route(body=b"User-agent: *\nDisallow: /a.html\n",
+                                         content_type="text/plain"))
     pw = partwatch(config(feed))
     pw("poll")
     assert feed_server.hits("/a.html") == 0

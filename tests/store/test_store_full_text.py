@@ -34,7 +34,8 @@ def _integrity(db: sqlite_utils.Database) -> None:
     """The search index holds exactly the words of each title and COALESCE(full_text, text): a
     trigger deleting other values than it inserted would leave words behind (FTS5's own
     integrity-check cannot tell, as the index disagrees with `text` on purpose)."""
-    db.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, articles_fts, 'row')")
+    db.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms"
+                    " USING fts5vocab(main, articles_fts, 'row')")
     indexed = {term for (term,) in db.conn.execute("SELECT term FROM temp.fts_terms")}
     words: set[str] = set()
     for (value,) in db.conn.execute("SELECT title || ' ' || COALESCE(full_text, text) FROM articles"):
@@ -74,9 +75,10 @@ def test_a_failure_that_may_pass_is_tried_max_tries_times(fresh_db: sqlite_utils
         store_pages(fresh_db, [PageResult(article_id, "u", error="timed out after 20 s", retry=True)], NOW)
     assert pending_pages(fresh_db, [feed_id], 10) == []
     stored = get_article(fresh_db, article_id)
-    assert stored is not None and stored.text == "Teaser." and stored.full_text_error == "timed out after 20 s"
+    error = "timed out after 20 s"
+    assert stored is not None and stored.text == "Teaser." and stored.full_text_error == error
     counts = page_counts(fresh_db)[feed_id]
-    assert (counts.fetched, counts.failed, counts.waiting, counts.last_error) == (0, 1, 0, "timed out after 20 s")
+    assert (counts.fetched, counts.failed, counts.waiting, counts.last_error) == (0, 1, 0, error)
 
 
 def test_a_final_failure_is_never_tried_again(fresh_db: sqlite_utils.Database) -> None:
