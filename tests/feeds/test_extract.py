@@ -65,3 +65,14 @@ def test_a_large_page_is_extracted_whole() -> None:
                       for i in range(3000))
     text = extract_text(article_page(sentences), URL, "text/html")
     assert "Paragraph 2999 says" in text and COMMENT_TEXT not in text
+
+
+def test_an_exception_inside_the_extractor_fails_the_page_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Exploding:
+        @staticmethod
+        def extract(*args: object, **kwargs: object) -> str:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("feeds.extract._trafilatura", lambda: Exploding)
+    with pytest.raises(NotExtracted, match=r"could not extract the article text \(RecursionError\)"):
+        extract_text(article_page(), URL, "text/html")

@@ -101,3 +101,15 @@ async def test_a_timeout_fails_the_page_only(feed_server: FeedServer) -> None:
     results = await fetch([PageJob(1, slow), PageJob(2, fine)], settings)
     assert results[1].error == "timed out after 0.5 s" and results[1].retry is True
     assert results[2].text is not None
+
+
+async def test_hostile_pages_fail_alone(feed_server: FeedServer) -> None:
+    deep = page(feed_server, "/deep.html", body=b"<html><body>" + b"<div>" * 200_000 + b"<p>x")
+    binary = feed_server.add("/bin", Route(body=bytes(range(256)) * 100, content_type=None))
+    pdf = feed_server.add("/doc.pdf", Route(body=b"%PDF-1.7", content_type="application/pdf"))
+    fine = page(feed_server, "/fine.html")
+    results = await fetch([PageJob(1, deep), PageJob(2, binary), PageJob(3, pdf), PageJob(4, fine)])
+    assert results[1].error == "no article text found on the page" and not results[1].retry
+    assert results[2].error == "no article text found on the page"
+    assert results[3].error == "not an HTML page (Content-Type application/pdf)"
+    assert results[4].text is not None and BODY_SENTENCES[0] in results[4].text

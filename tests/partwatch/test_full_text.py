@@ -4,6 +4,8 @@ carries teasers and whose article pages carry the text (issue #7)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,3 +160,22 @@ def test_dedupe_folds_syndicated_copies_by_their_full_text(feed_server: FeedServ
     assert pw("poll").exit_code == 0
     stories = json.loads(pw("stories", "--json").stdout)
     assert len(stories) == (1 if full_text else 2)
+
+
+def test_trafilatura_is_imported_only_when_a_poll_has_pages_to_extract(
+        feed_server: FeedServer, write_config: Callable[..., Path], tmp_path: Path) -> None:
+    feed = serve_feed(feed_server, "/f.xml", [("g1", "OpenAI's AWS deal", "/a.html")])
+    serve_page(feed_server, "/a.html")
+    plain_config = write_config(config(feed, full_text=False), name="plain.toml")
+    full_config = write_config(config(feed), name="full.toml")
+    code = (
+        "import sys; from click.testing import CliRunner; from partwatch.cli import main\n"
+        "for path, db in ((sys.argv[1], sys.argv[3]), (sys.argv[2], sys.argv[4])):\n"
+        "    result = CliRunner().invoke(main, ['--config', path, '--db', db, 'poll', '--json'])\n"
+        "    assert result.exit_code == 0, result.output\n"
+        "    print('trafilatura' in sys.modules, 'lxml' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(plain_config), str(full_config),
+                             str(tmp_path / "plain.db"), str(tmp_path / "full.db")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.split("\n")[:2] == ["False False", "True True"], result.stdout + result.stderr
