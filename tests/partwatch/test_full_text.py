@@ -14,6 +14,7 @@ import pytest
 from store import desk as store_desk
 from store.articles import all_articles
 from store.db import open_db
+from store.partnerships import article_ids_for
 from store.reading import article as read_article
 from store.records import Article
 from tests.feeds.article_pages import BODY_SENTENCES, COMMENT_TEXT, article_page
@@ -36,9 +37,10 @@ def config(*feeds: str, full_text: bool = True, max_pages: int = 10, max_bytes: 
             f"full_text_max_pages = {max_pages}\n{entries}{PARTNERSHIP}")
 
 
-def serve_feed(server: FeedServer, path: str, items: list[tuple[str, str, str]]) -> str:
+def serve_feed(server: FeedServer, path: str, items: list[tuple[str, str, str]],
+               teaser: str | None = "Read the story.") -> str:
     """A feed of (guid, title, page path) items whose description is a one-line teaser."""
-    body = rss_feed([item(title=title, guid=guid, link=server.url(page), description="Read the story.",
+    body = rss_feed([item(title=title, guid=guid, link=server.url(page), description=teaser,
                           date=f"Thu, 19 Mar 2026 {10 + n:02d}:00:00 GMT")
                      for n, (guid, title, page) in enumerate(items)])
     return server.add(path, Route(body=body))
@@ -179,3 +181,49 @@ def test_trafilatura_is_imported_only_when_a_poll_has_pages_to_extract(
                              str(tmp_path / "plain.db"), str(tmp_path / "full.db")],
                             capture_output=True, text=True, timeout=120)
     assert result.stdout.split("\n")[:2] == ["False False", "True True"], result.stdout + result.stderr
+
+
+def test_text_arriving_on_a_later_poll_retags_the_article_like_an_update(
+        feed_server: FeedServer, partwatch: Runner) -> None:
+    feed = serve_feed(feed_server, "/f.xml", [("g1", "Cloud deal", "/a.html")])
+    serve_page(feed_server, "/a.html", b"busy", status=503)
+    pw = partwatch(config(feed))
+    first = json.loads(pw("poll", "--json").stdout)
+    assert first["full_text"]["errors"] == [{"url": feed_server.url("/a.html"),
+                                             "error": "HTTP 503 Service Unavailable"}]
+    [article_id] = [a.id for a in stored(pw.db).values()]
+
+    def desk() -> tuple[list[int], list[str]]:
+        db = open_db(pw.db)
+        try:
+            return (article_ids_for(db, "openai-aws"),
+                    [f.sentence for f in store_desk.facts_for(db, "openai-aws")])
+        finally:
+            db.conn.close()
+
+    assert desk() == ([], [])                      # the teaser names neither party
+    serve_page(feed_server, "/a.html")             # the page is back: tried again (503 may pass)
+    second = json.loads(pw("poll", "--json").stdout)
+    assert second["full_text"]["fetched"] == 1 and second["new_articles"] == 0
+    assert desk() == ([article_id], [BODY_SENTENCES[0]])
+    pw("poll", "--json")
+    assert desk() == ([article_id], [BODY_SENTENCES[0]])      # nothing doubled, nothing refetched
+    assert feed_server.hits("/a.html") == 2
+
+
+def test_the_story_summary_is_the_teaser_or_the_full_text_when_the_feed_gave_none(
+        feed_server: FeedServer, partwatch: Runner) -> None:
+    one = serve_feed(feed_server, "/one.xml", [("a", "OpenAI and AWS sign a deal", "/a.html")],
+                     teaser="OpenAI and AWS teaser.")
+    two = serve_feed(feed_server, "/two.xml", [("b", "Frontier goes to Bedrock", "/b.html")], teaser=None)
+    serve_page(feed_server, "/a.html")
+    serve_page(feed_server, "/b.html", article_page(BODY_SENTENCES[:1], title="Frontier goes to Bedrock"))
+    pw = partwatch(config(one, two))
+    assert pw("poll").exit_code == 0
+    db = open_db(pw.db)
+    try:
+        summaries = {ref.title: ref.summary for ref in store_desk.story_refs(db, "openai-aws")}
+    finally:
+        db.conn.close()
+    assert summaries["OpenAI and AWS sign a deal"] == "OpenAI and AWS teaser."
+    assert summaries["Frontier goes to Bedrock"].startswith("Frontier goes to Bedrock\nOpenAI and Amazon")
