@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import queue
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,8 @@ import sqlite_utils
 from feeds.pages import fetch_pages
 from feeds.records import PageJob, PageResult
 from partwatch.config import Config
-from store.db import StoreError, open_db
+from partwatch.store_writer import StoreWriter
+from store.db import StoreError
 from store.full_text import pending_pages, store_pages
 from store.records import Feed
 from store.timefmt import now as utc_now
@@ -86,43 +86,31 @@ async def _fetch(jobs: Sequence[PageJob], config: Config, transport: httpx.Async
         inbox.put(result)
 
 
-class _Writer(threading.Thread):
+class _Writer(StoreWriter[PageResult]):
     """Stores the page results waiting in the inbox, a batch per transaction, and tallies them."""
 
     def __init__(self, config: Config, inbox: queue.Queue[PageResult | None], summary: FullTextSummary,
                  on_text: Callable[[], None] | None) -> None:
-        super().__init__(name="partwatch-pages-writer", daemon=True)
+        super().__init__(config.db_path, inbox, "partwatch-pages-writer")
         self.config = config
-        self.inbox = inbox
         self.summary = summary
         self.on_text = on_text
-        self.fatal: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            db = open_db(self.config.db_path, migrate=False)
-        except StoreError as exc:
-            self.fatal = exc
-            while self.inbox.get() is not None:
-                pass
-            return
-        try:
-            done = False
-            while not done:
-                batch: list[PageResult] = []
-                item = self.inbox.get()
-                while item is not None:
-                    batch.append(item)
-                    if len(batch) >= BATCH:
-                        break
-                    try:
-                        item = self.inbox.get_nowait()
-                    except queue.Empty:
-                        break
-                done = item is None
-                self._store(db, batch)
-        finally:
-            db.conn.close()
+    def consume(self, db: sqlite_utils.Database) -> None:
+        done = False
+        while not done:
+            batch: list[PageResult] = []
+            item = self.inbox.get()
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    break
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+            done = item is None
+            self._store(db, batch)
 
     def _store(self, db: sqlite_utils.Database, batch: list[PageResult]) -> None:
         if not batch:

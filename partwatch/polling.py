@@ -34,6 +34,7 @@ from partwatch.config import Config
 from partwatch.full_text import FullTextSummary, fetch_full_texts
 from partwatch.lock import poll_lock
 from partwatch.refresh import RefreshReport, after_poll, preload
+from partwatch.store_writer import StoreWriter
 from store.db import StoreError, open_db, transaction
 from store.feeds import (
     StoredResult,
@@ -213,44 +214,33 @@ def _unchanged(result: FeedResult) -> bool:
     return result.status == "not_modified" and not result.new_url
 
 
-class _Writer(threading.Thread):
+class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
     """Stores each (feed, result) with its own connection and tallies the summary."""
 
     def __init__(self, config: Config, inbox: queue.Queue[tuple[Feed, FeedResult] | None],
                  summary: PollSummary, loader: _Preloader) -> None:
-        super().__init__(name="partwatch-writer", daemon=True)
+        super().__init__(config.db_path, inbox, "partwatch-writer")
         self.config = config
-        self.inbox = inbox
         self.summary = summary
         self.loader = loader
-        self.fatal: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            db = open_db(self.config.db_path, migrate=False)
-        except StoreError as exc:
-            self.fatal = exc
-            self._drain()
-            return
-        try:
-            while (item := self.inbox.get()) is not None:
-                unchanged: list[tuple[Feed, FeedResult]] = []
-                while item is not None:
-                    if _unchanged(item[1]):
-                        unchanged.append(item)
-                    else:
-                        self._store(db, *item)
-                    if len(unchanged) >= UNCHANGED_BATCH:
-                        break
-                    try:
-                        item = self.inbox.get_nowait()
-                    except queue.Empty:
-                        break
-                self._store_unchanged(db, unchanged)
-                if item is None:
+    def consume(self, db: Any) -> None:
+        while (item := self.inbox.get()) is not None:
+            unchanged: list[tuple[Feed, FeedResult]] = []
+            while item is not None:
+                if _unchanged(item[1]):
+                    unchanged.append(item)
+                else:
+                    self._store(db, *item)
+                if len(unchanged) >= UNCHANGED_BATCH:
                     break
-        finally:
-            db.conn.close()
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+            self._store_unchanged(db, unchanged)
+            if item is None:
+                break
 
     def _store_unchanged(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
         """Record the 304s waiting in the inbox in one transaction instead of one each.
@@ -272,10 +262,6 @@ class _Writer(threading.Thread):
                 return
         for feed, result in batch:
             self._store(db, feed, result)
-
-    def _drain(self) -> None:
-        while self.inbox.get() is not None:
-            pass
 
     def _store(self, db: Any, feed: Feed, result: FeedResult) -> None:
         summary = self.summary
