@@ -4,7 +4,7 @@ The same limits as feeds (feeds/fetch.py does the fetching): `concurrency` pages
 once, `timeout` per page, bodies over `max_bytes` refused while streaming, redirects checked.
 Which pages and how many per feed (`full_text_max_pages`) is the caller's choice
 (store/full_text.py `pending_pages`); this module fetches what it is given, asking each
-host's robots.txt first (feeds/robots.py).
+host's robots.txt first (feeds/robots.py), and again for the host of each redirect.
 
 Extraction (feeds/extract.py, trafilatura) is CPU work: it runs in one worker thread, never on
 the event loop, so the other pages' sockets are served meanwhile. One thread because
@@ -28,7 +28,7 @@ import httpx
 from feeds.extract import NotExtracted, extract_text
 from feeds.fetch import fetch_feed, make_client, one_line
 from feeds.records import FeedResult, FeedState, PageJob, PageResult, PollSettings
-from feeds.robots import Robots
+from feeds.robots import Robots, Verdict
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 EXTRACT_TIMEOUT_MIN = 60.0
@@ -68,10 +68,23 @@ async def _one(job: PageJob, client: httpx.AsyncClient, robots: Robots,
                slots: asyncio.Semaphore, timeout: float) -> PageResult:
     try:
         async with slots:
-            verdict = await robots.check(job.url)
-            if not verdict.allowed:
-                return _failed(job, verdict.reason or "robots.txt disallows this page", verdict.retry)
-            fetched = await fetch_feed(client, FeedState(url=job.url), settings, now, accept=ACCEPT)
+            refused: list[Verdict] = []
+
+            async def check(url: str) -> str | None:
+                verdict = await robots.check(url)
+                if verdict.allowed:
+                    return None
+                refused.append(verdict)
+                return verdict.reason or "robots.txt disallows this page"
+
+            # The first host is asked before the page's deadline starts; a redirect's host
+            # (a feed's click-tracking redirector, say) is asked before the hop is followed.
+            if await check(job.url):
+                return _failed(job, str(refused[0].reason), refused[0].retry)
+            fetched = await fetch_feed(client, FeedState(url=job.url), settings, now, accept=ACCEPT,
+                                       check_redirect=check)
+        if isinstance(fetched, FeedResult) and refused:
+            return _failed(job, str(refused[-1].reason), refused[-1].retry)
         if isinstance(fetched, FeedResult):
             status = fetched.http_status
             transient = status is None or status == 429 or status >= 500

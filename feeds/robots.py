@@ -12,7 +12,8 @@ What an answer means (RFC 9309, except that 401/403 are read as urllib.robotpars
   from that host this poll (conservative); the pages keep their teaser, record why, and a later
   poll asks again.
 Redirects are followed with the feed fetcher's limits (feeds/fetch.py), so a robots.txt moved
-to another host is read from there.
+to another host is read from there; a page's redirect to another host is checked against that
+host's robots.txt before it is followed (feeds/pages.py).
 """
 
 from __future__ import annotations

@@ -113,3 +113,20 @@ async def test_hostile_pages_fail_alone(feed_server: FeedServer) -> None:
     assert results[2].error == "no article text found on the page"
     assert results[3].error == "not an HTML page (Content-Type application/pdf)"
     assert results[4].text is not None and BODY_SENTENCES[0] in results[4].text
+
+
+async def test_the_robots_txt_of_a_redirects_host_is_honoured_before_the_hop(feed_server: FeedServer) -> None:
+    other = FeedServer().start()
+    try:
+        rules = b"User-agent: *\nDisallow: /private/\n"
+        other.add("/robots.txt", Route(body=rules, content_type="text/plain"))
+        page(other, "/private/a.html")
+        page(other, "/public/b.html")
+        blocked = feed_server.add("/r1", Route(status=302, location=other.url("/private/a.html")))
+        allowed = feed_server.add("/r2", Route(status=302, location=other.url("/public/b.html")))
+        results = await fetch([PageJob(1, blocked), PageJob(2, allowed)])
+        assert results[1].error == "robots.txt disallows this page for partwatch" and not results[1].retry
+        assert results[2].text is not None
+        assert other.hits("/private/a.html") == 0 and other.hits("/robots.txt") == 1
+    finally:
+        other.close()
