@@ -23,6 +23,7 @@ import email.utils
 import re
 import ssl
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -46,6 +47,9 @@ _DNS_MARKERS = (
     "getaddrinfo",
 )
 _LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+RedirectCheck = Callable[[str], Awaitable[str | None]]
+"""Given a redirect target, the reason not to follow it, or None to follow it."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +95,17 @@ def make_client(
 
 
 async def fetch_feed(
-    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime | None = None
+    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime | None = None,
+    *, accept: str | None = None, check_redirect: RedirectCheck | None = None,
 ) -> Fetched | FeedResult:
-    """Fetch one feed within the total deadline: a body to parse, or the final FeedResult."""
+    """Fetch one feed within the total deadline: a body to parse, or the final FeedResult.
+
+    `accept` replaces the feed Accept header when the same limits fetch something else (an
+    article page, a robots.txt: feeds/pages.py); `check_redirect` may refuse a redirect target
+    (a page's robots.txt rules for another host) with the reason it returns."""
     try:
         async with asyncio.timeout(settings.timeout):
-            return await _fetch(client, state, settings, now or datetime.now(UTC))
+            return await _fetch(client, state, settings, now or datetime.now(UTC), accept, check_redirect)
     except TimeoutError:
         return _failed(state, f"timed out after {settings.timeout:g} s")
     except _Refused as exc:
@@ -110,9 +119,10 @@ async def fetch_feed(
 
 
 async def _fetch(
-    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime
+    client: httpx.AsyncClient, state: FeedState, settings: PollSettings, now: datetime, accept: str | None,
+    check_redirect: RedirectCheck | None,
 ) -> Fetched | FeedResult:
-    headers = {}
+    headers = {"Accept": accept} if accept else {}
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.last_modified:
@@ -142,6 +152,8 @@ async def _fetch(
                 _check_scheme(target, "redirect target")
                 if target in seen:
                     raise _Refused(f"redirect loop: {one_line(target)[:200]} was already visited")
+                if check_redirect is not None and (refusal := await check_redirect(target)):
+                    raise _Refused(refusal)
                 seen.add(target)
                 if still_permanent and status in PERMANENT_REDIRECTS:
                     new_url = target
@@ -187,7 +199,10 @@ async def _final(
                           retry_after=retry_after)
     if status == 204:
         return _failed(state, "empty response (HTTP 204 No Content)", http_status=204)
-    body = await read_limited(response, settings.max_bytes)
+    try:
+        body = await read_limited(response, settings.max_bytes)
+    except _Refused as exc:
+        return _failed(state, str(exc), http_status=status)   # the server answered; the body was refused
     if not body.strip():
         return _failed(state, "empty response body", http_status=status)
     return Fetched(

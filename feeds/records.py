@@ -20,6 +20,7 @@ class PollSettings:
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     parse_workers: int = 2  # processes parsing feeds in parallel; 0 parses in a thread of the poll
+    full_text_max_pages: int = 10  # article pages fetched per full_text feed per poll; 0 fetches none
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,29 @@ class FeedResult:
     warning: str | None = None
     error: str | None = None
     retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One article page to fetch for a full_text feed; `teaser_chars` is the length of the feed's
+    own text, which an extraction must beat to replace it."""
+
+    article_id: int
+    url: str
+    teaser_chars: int = 0
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """The outcome of fetching one article page: its extracted `text`, or the `error` why not.
+
+    `retry` is set when the failure may pass (network error, timeout, HTTP 429 or 5xx, an
+    unreachable robots.txt), so a later poll may try again; a 404, a robots.txt disallow or a
+    page without article text is final.
+    """
+
+    article_id: int
+    url: str
+    text: str | None = None
+    error: str | None = None
+    retry: bool = False

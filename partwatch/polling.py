@@ -31,9 +31,11 @@ import httpx
 from feeds.poll import poll_feeds
 from feeds.records import FeedResult
 from partwatch.config import Config
+from partwatch.full_text import FullTextSummary, fetch_full_texts
 from partwatch.lock import poll_lock
 from partwatch.notify.deliver import NotifyReport, deliver, register
 from partwatch.refresh import RefreshReport, after_poll, preload
+from partwatch.store_writer import StoreWriter
 from store.db import StoreError, open_db, transaction
 from store.feeds import (
     StoredResult,
@@ -71,6 +73,7 @@ class PollSummary:
     refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
     notifications: NotifyReport = field(default_factory=NotifyReport)
     notify_error: str | None = None   # the delivery pass failed: the hits stay queued
+    full_text: FullTextSummary = field(default_factory=FullTextSummary)   # article pages (full_text feeds)
 
     @property
     def exit_code(self) -> int:
@@ -93,8 +96,10 @@ class PollSummary:
             "moved": [{"from": old, "to": new} for old, new in self.moved],
             "alerts": list(self.refresh.alerts),
             "refresh_error": self.refresh_error,
-            "seconds": {"fetch_and_store": self.fetch_seconds, **self.refresh.seconds},
+            "seconds": {"fetch_and_store": self.fetch_seconds, "full_text": self.full_text.seconds,
+                        **self.refresh.seconds},
             "notifications": self.notifications.to_json(),
+            "full_text": self.full_text.to_json(),
         }
 
 
@@ -126,6 +131,8 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 started = time.perf_counter()
                 _fetch_and_store(config, due, summary, transport, progress, loader)
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
+                summary.full_text = fetch_full_texts(config, db, due, transport, loader.start)
+                summary.changed_ids.extend(summary.full_text.changed_ids)
             loader.join()
             if on_refresh is not None:
                 on_refresh()
@@ -217,44 +224,33 @@ def _unchanged(result: FeedResult) -> bool:
     return result.status == "not_modified" and not result.new_url
 
 
-class _Writer(threading.Thread):
+class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
     """Stores each (feed, result) with its own connection and tallies the summary."""
 
     def __init__(self, config: Config, inbox: queue.Queue[tuple[Feed, FeedResult] | None],
                  summary: PollSummary, loader: _Preloader) -> None:
-        super().__init__(name="partwatch-writer", daemon=True)
+        super().__init__(config.db_path, inbox, "partwatch-writer")
         self.config = config
-        self.inbox = inbox
         self.summary = summary
         self.loader = loader
-        self.fatal: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            db = open_db(self.config.db_path, migrate=False)
-        except StoreError as exc:
-            self.fatal = exc
-            self._drain()
-            return
-        try:
-            while (item := self.inbox.get()) is not None:
-                unchanged: list[tuple[Feed, FeedResult]] = []
-                while item is not None:
-                    if _unchanged(item[1]):
-                        unchanged.append(item)
-                    else:
-                        self._store(db, *item)
-                    if len(unchanged) >= UNCHANGED_BATCH:
-                        break
-                    try:
-                        item = self.inbox.get_nowait()
-                    except queue.Empty:
-                        break
-                self._store_unchanged(db, unchanged)
-                if item is None:
+    def consume(self, db: Any) -> None:
+        while (item := self.inbox.get()) is not None:
+            unchanged: list[tuple[Feed, FeedResult]] = []
+            while item is not None:
+                if _unchanged(item[1]):
+                    unchanged.append(item)
+                else:
+                    self._store(db, *item)
+                if len(unchanged) >= UNCHANGED_BATCH:
                     break
-        finally:
-            db.conn.close()
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+            self._store_unchanged(db, unchanged)
+            if item is None:
+                break
 
     def _store_unchanged(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
         """Record the 304s waiting in the inbox in one transaction instead of one each.
@@ -276,10 +272,6 @@ class _Writer(threading.Thread):
                 return
         for feed, result in batch:
             self._store(db, feed, result)
-
-    def _drain(self) -> None:
-        while self.inbox.get() is not None:
-            pass
 
     def _store(self, db: Any, feed: Feed, result: FeedResult) -> None:
         summary = self.summary

@@ -25,8 +25,11 @@ _CHUNK = 500
 
 ARTICLE_COLUMNS = """
     a.id, a.feed_id, COALESCE(f.name, f.title, f.url) AS feed, a.guid, a.url, a.canonical_url,
-    a.title, a.text, a.author, a.published, a.first_seen, a.updated, a.read_at
+    a.title, COALESCE(a.full_text, a.text), a.author, a.published, a.first_seen, a.updated, a.read_at,
+    CASE WHEN a.full_text IS NOT NULL THEN a.text END, a.full_text_error
 """
+"""`text` is the page's extracted text when a full_text feed got it (store/full_text.py), else
+the feed's; the feed's own text is then `teaser`."""
 ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id"
 
 
@@ -36,6 +39,7 @@ def row_to_article(row: Sequence[Any]) -> Article:
         id=row[0], feed_id=row[1], feed=row[2], guid=row[3], url=row[4], canonical_url=row[5],
         title=row[6], text=row[7], author=row[8], published=from_db(row[9]),
         first_seen=from_db(row[10]), updated=from_db(row[11]), read=row[12] is not None,
+        teaser=row[13], full_text_error=row[14],
     )
 
 

@@ -17,7 +17,8 @@ from store.desk_records import AdoptedQuestion, Evidence, FactRecord, Hit, Sourc
 from store.timefmt import from_db, to_db
 
 _CHUNK = 500
-_SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), COALESCE(a.canonical_url, a.url), a.title, a.published, a.first_seen")
+_SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), COALESCE(a.canonical_url, a.url), a.title, "
+                   "a.published, a.first_seen")
 _SOURCE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id"
 
 
@@ -140,11 +141,15 @@ def _story_heads(db: sqlite_utils.Database, story_ids: list[int]) -> dict[int, t
 
 
 def _lead_texts(db: sqlite_utils.Database, article_ids: list[int]) -> dict[int, str]:
-    """The first 300 characters of each article's text, cut at a word (the story's summary)."""
+    """The first 300 characters of each article's text, cut at a word (the story's summary).
+
+    The feed's own text is the summary even when the page's full text was fetched (a teaser is
+    a summary); the full text stands in only for a feed that gave no text at all."""
     found: dict[int, str] = {}
     for marks, chunk in _chunks(article_ids):
         for article_id, text in db.conn.execute(
-            f"SELECT id, substr(text, 1, 301) FROM articles WHERE id IN ({marks})", chunk
+            f"SELECT id, substr(COALESCE(NULLIF(text, ''), full_text, ''), 1, 301) FROM articles"
+            f" WHERE id IN ({marks})", chunk
         ):
             text = str(text)
             if len(text) > 300:

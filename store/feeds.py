@@ -246,7 +246,7 @@ def store_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now:
         if result.status == "ok" and result.articles:
             new_ids, updated_ids = store_articles(db, feed_id, result.articles, now)
         if new_ids or updated_ids:
-            _mark_pending(db, feed_id, new_ids + updated_ids)
+            mark_pending_refresh(db, feed_id, new_ids + updated_ids)
         _record(db, feed_id, feed.failures, result, now, settings)
     return StoredResult(feed_id, new_ids, updated_ids)
 
@@ -257,7 +257,7 @@ PENDING_REFRESH = "refresh_pending:"
 refresh failed, leaves them here, and the next poll refreshes them with its own."""
 
 
-def _mark_pending(db: sqlite_utils.Database, feed_id: int, ids: list[int]) -> None:
+def mark_pending_refresh(db: sqlite_utils.Database, feed_id: int, ids: list[int]) -> None:
     key = f"{PENDING_REFRESH}{feed_id}"
     row = db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     known: list[int] = json.loads(row[0]) if row else []

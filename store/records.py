@@ -49,3 +49,15 @@ class Article:
     first_seen: datetime
     updated: datetime
     read: bool = False
+    teaser: str | None = None           # the feed's own text, when `text` is the page's full text
+    full_text_error: str | None = None  # why the article's page gave no full text (full_text feeds)
+
+
+@dataclass(frozen=True)
+class PageCounts:
+    """Article pages of one full_text feed: extracted, failed for good, still to fetch."""
+
+    fetched: int = 0
+    failed: int = 0
+    waiting: int = 0
+    last_error: str | None = None

@@ -200,8 +200,35 @@ UI = """
 CREATE INDEX articles_unread ON articles (published) WHERE read_at IS NULL;
 """
 
+# --- 5. full text of article pages for full_text feeds (store/full_text.py) ---------------------
+FULL_TEXT = """
+-- `text` keeps the feed's own text (the teaser); full_text is the page's extracted main text
+ALTER TABLE articles ADD COLUMN full_text TEXT;
+-- NULL: to fetch (new, or a failure that may pass) | ok | failed (final: never tried again)
+ALTER TABLE articles ADD COLUMN full_text_state TEXT;
+ALTER TABLE articles ADD COLUMN full_text_error TEXT;     -- why the last try failed
+ALTER TABLE articles ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN full_text_at TEXT;        -- when the page was last tried
+
+-- search finds an article by its full text: the index holds COALESCE(full_text, text) (the same
+-- as text for every row before this migration), so the triggers delete what they inserted and
+-- an FTS 'rebuild' (which would read `text` alone) must never be run
+DROP TRIGGER articles_ad;
+DROP TRIGGER articles_au;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, COALESCE(old.full_text, old.text));
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text, full_text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, COALESCE(old.full_text, old.text));
+    INSERT INTO articles_fts (rowid, title, text)
+        VALUES (new.id, new.title, COALESCE(new.full_text, new.text));
+END;
+"""
+
 # --- 6. watch alerts: the notify outbox (partwatch/notify/) -------------------------------------
-# (5 is another section's.) Delivery state per (entry, hit), so a hit is sent once and never lost.
+# Delivery state per (entry, hit), so a hit is sent once and never lost.
 NOTIFY = """
 -- each [[notify]] entry id the polls have seen in config.toml, and since when: an entry gets only
 -- the hits found from then on (a new entry is not flooded with old hits)
@@ -233,5 +260,6 @@ MIGRATIONS: list[tuple[int, str]] = [
     (2, STORIES),
     (3, DESK),
     (4, UI),
+    (5, FULL_TEXT),
     (6, NOTIFY),
 ]

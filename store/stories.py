@@ -103,7 +103,9 @@ class Placeable:
     published: datetime
 
 
-_PLACEABLE = "a.id, COALESCE(f.name, f.title, f.url), a.url, a.canonical_url, a.title, a.text, a.published"
+# The page's full text, when a full_text feed got it, replaces the feed's teaser for dedupe.
+_PLACEABLE = ("a.id, COALESCE(f.name, f.title, f.url), a.url, a.canonical_url, a.title,"
+              " COALESCE(a.full_text, a.text), a.published")
 
 
 def _placeable(row: Sequence[Any]) -> Placeable:

@@ -88,6 +88,11 @@ def reader_text(article: Any) -> Text:
     if link:
         out.append(_short_url(link, 60), style="underline")
         out.append("\n")
+    if article.teaser is not None:
+        out.append("full text from the article's page\n", style="dim")
+    elif article.full_text_error:
+        out.append(f"full text not fetched ({clean_line(article.full_text_error)}): the feed's summary\n",
+                   style="dim")
     out.append("\n")
     out.append(clean(article.text) or "(no text in the feed)")
     return out

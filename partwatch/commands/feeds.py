@@ -20,7 +20,8 @@ from feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
 from partwatch.commands.common import Failure, UsageProblem, load, plain
 from store.db import StoreError, open_db
 from store.feeds import FeedError, add_feed, list_feeds, remove_feed, sync_config_feeds
-from store.records import Feed
+from store.full_text import page_counts
+from store.records import Feed, PageCounts
 from store.timefmt import now as utc_now
 from store.timefmt import to_db
 
@@ -70,8 +71,10 @@ def list_command(ctx: click.Context, as_json: bool = False, show_all: bool = Fal
     """Show each feed's name, status, last poll, article count, failures and last error."""
     db = _open(ctx)
     rows = list_feeds(db, include_removed=show_all)
+    pages = page_counts(db)
     if as_json:
-        click.echo(json.dumps([_as_json(feed) for feed in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_as_json(feed, pages.get(feed.id)) for feed in rows], ensure_ascii=False,
+                              indent=2))
         return
     if not rows:
         click.echo("no feeds yet: add [[feeds]] to config.toml or run `partwatch feeds add URL`")
@@ -87,9 +90,14 @@ def list_command(ctx: click.Context, as_json: bool = False, show_all: bool = Fal
             click.echo(f"    last error: {plain(feed.last_error)}")
         if feed.warning:
             click.echo(f"    warning: {plain(feed.warning)}")
+        counts = pages.get(feed.id)
+        if counts is not None:
+            last = f"; last error: {plain(counts.last_error)}" if counts.last_error else ""
+            click.echo(f"    full text: {counts.fetched} fetched, {counts.failed} failed, "
+                       f"{counts.waiting} waiting{last}")
 
 
-def _as_json(feed: Feed) -> dict[str, Any]:
+def _as_json(feed: Feed, pages: PageCounts | None) -> dict[str, Any]:
     return {
         "url": feed.url,
         "name": feed.display_name,
@@ -104,6 +112,10 @@ def _as_json(feed: Feed) -> dict[str, Any]:
         "last_error": feed.last_error,
         "warning": feed.warning,
         "full_text": feed.full_text,
+        "full_text_pages": None if pages is None else {
+            "fetched": pages.fetched, "failed": pages.failed, "waiting": pages.waiting,
+            "last_error": pages.last_error,
+        },
         "removed": to_db(feed.removed) if feed.removed else None,
     }
 
@@ -111,7 +123,8 @@ def _as_json(feed: Feed) -> dict[str, Any]:
 @feeds.command("add")
 @click.argument("url")
 @click.option("--name", help="Display name (default: the feed's own title).")
-@click.option("--full-text", is_flag=True, help="Mark the feed as carrying only summaries.")
+@click.option("--full-text", is_flag=True,
+              help="The feed carries only summaries: fetch each new article's page for its full text.")
 @click.pass_context
 def add_command(ctx: click.Context, url: str, name: str | None, full_text: bool) -> None:
     """Add a feed to the database (config.toml is never rewritten); polled by the next poll."""

@@ -70,6 +70,12 @@ def _print_summary(summary: PollSummary) -> None:
         click.echo(f"moved permanently: {plain(old)} -> {plain(new)}")
     for url, warning in summary.warnings:
         click.echo(f"warning: {plain(url)}: {plain(warning)}")
+    pages = summary.full_text
+    if pages.fetched or pages.failed:
+        # Not under --quiet: a page that failed keeps its teaser, nothing there needs a human.
+        click.echo(f"full text: {pages.fetched} pages fetched, {pages.failed} failed")
+        for url, error in pages.errors:
+            click.echo(f"full text failed: {plain(url)}: {plain(error)}")
     _print_needs_human(summary)
 
 

@@ -310,7 +310,7 @@ def test_poll_json_keeps_its_keys_and_adds_notifications(desk: NotifyDesk) -> No
     result, summary = desk.poll_json()
     assert list(summary) == ["feeds", "ok", "not_modified", "failed", "skipped", "new_articles",
                              "updated_articles", "errors", "warnings", "moved", "alerts", "refresh_error",
-                             "seconds", "notifications"]
+                             "seconds", "notifications", "full_text"]
     assert summary["notifications"] == {"sent": 0, "failed": 0, "pending": 0}
 
 
