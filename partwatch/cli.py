@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "export": "partwatch.commands.export:export",
     "stories": "partwatch.commands.stories:stories",
     "init": "partwatch.commands.init:init",
+    "completion": "partwatch.commands.completion:completion",
 }
 
 
