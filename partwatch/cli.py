@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "stories": "partwatch.commands.stories:stories",
     "init": "partwatch.commands.init:init",
     "completion": "partwatch.commands.completion:completion",
+    "doctor": "partwatch.commands.doctor:doctor",
 }
 
 
