@@ -43,6 +43,10 @@ holds an old snapshot): a dashboard left open for days, or a process killed mid-
 STUCK_LOCK = timedelta(hours=1)
 """A poll holding its lock longer than this is stuck: a poll of a thousand feeds takes minutes."""
 
+MANY_NEVER_POLLED = 5
+"""More feeds never polled than this make one line, not one each: after an OPML import of 300
+feeds, 300 lines would bury every other finding."""
+
 LEVELS = ("ok", "note", "warning", "error")
 
 
@@ -212,9 +216,16 @@ def _check_feeds(report: Report, config: Config, db_path: Path, feeds: tuple[Fee
             missing = [url for url in missing if get_feed(db, url) is None]
         finally:
             db.conn.close()
-    for url in missing:
-        report.add("warning", "feed", url, f"feed {_name(url)} (config) has never been polled",
+    never = [(url, f"{_name(url)} (config)") for url in missing]
+    never += [(feed.url, _name(feed.display_name)) for feed in feeds
+              if feed.last_polled is None and not feed.gone]
+    if len(never) > MANY_NEVER_POLLED:
+        names = ", ".join(name for _, name in never[:3])
+        report.add("warning", "feed", db_path, f"{len(never)} feeds have never been polled ({names}, ...)",
                    "run `partwatch poll`")
+    else:
+        for url, name in never:
+            report.add("warning", "feed", url, f"feed {name} has never been polled", "run `partwatch poll`")
     for feed in feeds:
         _check_feed(report, config, feed, now)
     if not feeds and not missing:
@@ -228,8 +239,6 @@ def _check_feed(report: Report, config: Config, feed: Feed, now: datetime) -> No
     if feed.gone:
         report.add("warning", "feed", feed.url, f"feed {name} answered 410 Gone and is no longer polled",
                    _remove_fix(config, feed))
-    elif feed.last_polled is None:
-        report.add("warning", "feed", feed.url, f"feed {name} has never been polled", "run `partwatch poll`")
     elif feed.last_status == "failed" and feed.failures > 0:
         error = fold_line(feed.last_error or "no error recorded")[:160]
         retry = (f"; backing off, next try {to_db(feed.next_due)}"

@@ -128,6 +128,20 @@ def test_gone_never_polled_and_parse_warnings(site: Site, partwatch: Runner) -> 
     assert any(line.startswith("note: feed") and "not well-formed (line 3)" in line for line in lines)
 
 
+def test_many_feeds_never_polled_make_one_line(partwatch: Runner) -> None:
+    pw = partwatch(feeds_toml("https://a.example/feed"))
+    db = open_db(pw.db)
+    for i in range(6):
+        add_feed(db, f"https://user{i}.example/feed", utc_now())
+    db.conn.close()
+    code, lines, _ = doctor(pw)
+    assert code == 1
+    assert lines[-1] == ('warning: 7 feeds have never been polled ("https://a.example/feed" (config), '
+                         '"https://user0.example/feed", "https://user1.example/feed", ...): '
+                         'run `partwatch poll`')
+    assert len(lines) == 3
+
+
 def test_untrusted_feed_text_is_printed_plain(site: Site, partwatch: Runner) -> None:
     url = site.url("/evil.xml")
     pw = partwatch(feeds_toml(url))
