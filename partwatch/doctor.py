@@ -47,12 +47,9 @@ MANY_NEVER_POLLED = 5
 """More feeds never polled than this make one line, not one each: after an OPML import of 300
 feeds, 300 lines would bury every other finding."""
 
-LEVELS = ("ok", "note", "warning", "error")
-
-
 @dataclass(frozen=True)
 class Finding:
-    level: str          # one of LEVELS
+    level: str          # ok | note | warning | error
     check: str          # config | database | lock | feed
     subject: str        # the file or the feed URL it is about
     message: str        # what was found, one line
@@ -105,8 +102,7 @@ def diagnose(config_path: Path | None, db_path: Path | None, now: datetime) -> R
     if facts.health is not None and facts.health.feeds is not None:
         _check_feeds(report, config, facts.path, facts.health.feeds, now)
     elif not facts.exists and not config.feeds:
-        report.add("warning", "feed", config.db_path, "no feeds to poll",
-                   "run `partwatch init` and list feeds under [[feeds]], or `partwatch feeds add URL`")
+        _no_feeds(report, config.db_path)
     return report
 
 
@@ -229,9 +225,12 @@ def _check_feeds(report: Report, config: Config, db_path: Path, feeds: tuple[Fee
     for feed in feeds:
         _check_feed(report, config, feed, now)
     if not feeds and not missing:
-        report.add("warning", "feed", db_path, "no feeds to poll",
-                   "list feeds under [[feeds]] in the config (`partwatch init` writes a commented one) "
-                   "or run `partwatch feeds add URL`")
+        _no_feeds(report, db_path)
+
+
+def _no_feeds(report: Report, db_path: Path) -> None:
+    report.add("warning", "feed", db_path, "no feeds to poll",
+               "run `partwatch init` and list feeds under [[feeds]], or `partwatch feeds add URL`")
 
 
 def _check_feed(report: Report, config: Config, feed: Feed, now: datetime) -> None:

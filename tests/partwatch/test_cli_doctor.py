@@ -142,6 +142,15 @@ def test_many_feeds_never_polled_make_one_line(partwatch: Runner) -> None:
     assert len(lines) == 3
 
 
+def test_an_empty_database_has_no_feeds_to_poll(partwatch: Runner) -> None:
+    pw = partwatch("")
+    open_db(pw.db).conn.close()
+    code, lines, _ = doctor(pw)
+    assert code == 1
+    assert lines[-1] == ("warning: no feeds to poll: run `partwatch init` and list feeds under [[feeds]], "
+                         "or `partwatch feeds add URL`")
+
+
 def test_untrusted_feed_text_is_printed_plain(site: Site, partwatch: Runner) -> None:
     url = site.url("/evil.xml")
     pw = partwatch(feeds_toml(url))
