@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "export": "partwatch.commands.export:export",
     "stories": "partwatch.commands.stories:stories",
     "notify": "partwatch.commands.notify:notify",
+    "init": "partwatch.commands.init:init",
+    "completion": "partwatch.commands.completion:completion",
+    "doctor": "partwatch.commands.doctor:doctor",
 }
 
 

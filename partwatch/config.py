@@ -27,6 +27,7 @@ import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -81,6 +82,12 @@ def default_config_path() -> Path:
 
 def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "partwatch.db"
+
+
+def default_config_text() -> str:
+    """The repo's commented config.toml, as installed: partwatch/default_config.toml is a symlink
+    to it that the wheel build copies in as a file, so the one source stays the root file."""
+    return (resources.files("partwatch") / "default_config.toml").read_text(encoding="utf-8")
 
 
 def find_config(path: Path | None) -> tuple[Path, bool]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from store.db import StoreError
@@ -54,5 +56,37 @@ def poll_lock(db_path: Path) -> Iterator[Path]:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         yield path
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    pid: str                    # as the holder wrote it ("?" when unreadable)
+    since: datetime             # when it took the lock (the lock file's mtime: it writes its pid then)
+
+
+def lock_holder(db_path: Path) -> LockHolder | None:
+    """Who holds the poll lock of `db_path` now, or None; takes nothing a poll would notice.
+
+    It tries a shared, non-blocking flock and lets go at once: it fails exactly while a poll
+    holds the exclusive one. A poll starting in that instant would see the lock busy and exit
+    as for any second poll, which cron simply retries.
+    """
+    path = lock_path(db_path)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None                     # no lock file: no poll ever ran on this database
+    try:
+        if fcntl is None:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            return LockHolder(pid, datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC))
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
     finally:
         os.close(fd)

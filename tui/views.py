@@ -423,7 +423,7 @@ def first_run_text() -> Text:
     out.append("Welcome to partwatch\n\n", style="bold")
     out.append("The database is empty: no feeds, no articles yet.\n\n")
     out.append("To watch your own feeds:\n", style="bold")
-    out.append("  • list them in config.toml under [[feeds]] (url = \"https://…\"), or\n")
+    out.append("  • run `partwatch init` and list them under [[feeds]] in its file, or\n")
     out.append("  • run `partwatch feeds add URL` in a shell,\n")
     out.append("  then press r here to poll them (or run `partwatch poll`, e.g. from cron).\n\n")
     out.append("Just looking?\n", style="bold")

@@ -18,6 +18,9 @@ EXIT_OK = 0
 EXIT_FAILED = 1          # the command ran and something failed (a feed, the poll lock)
 EXIT_USAGE = 2           # bad usage, bad config, unusable database: nothing was done
 
+NO_FEEDS = ("no feeds yet: add [[feeds]] to config.toml (`partwatch init` writes a commented one) "
+            "or run `partwatch feeds add URL`")
+
 
 class UsageProblem(click.ClickException):
     """A one-line error that stops the command with exit code 2, printed without a traceback."""

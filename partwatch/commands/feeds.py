@@ -17,7 +17,7 @@ import click
 import sqlite_utils
 
 from feeds.opml import OpmlError, OpmlFeed, parse_opml, write_opml
-from partwatch.commands.common import Failure, UsageProblem, load, plain
+from partwatch.commands.common import NO_FEEDS, Failure, UsageProblem, load, plain
 from store.db import StoreError, open_db
 from store.feeds import FeedError, add_feed, list_feeds, remove_feed, sync_config_feeds
 from store.full_text import page_counts
@@ -77,7 +77,7 @@ def list_command(ctx: click.Context, as_json: bool = False, show_all: bool = Fal
                               indent=2))
         return
     if not rows:
-        click.echo("no feeds yet: add [[feeds]] to config.toml or run `partwatch feeds add URL`")
+        click.echo(NO_FEEDS)
         return
     for feed in rows:
         polled = to_db(feed.last_polled) if feed.last_polled else "never polled"

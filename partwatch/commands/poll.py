@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import click
 
-from partwatch.commands.common import Failure, UsageProblem, load, plain
+from partwatch.commands.common import NO_FEEDS, Failure, UsageProblem, load, plain
 from partwatch.lock import LockBusy
 from partwatch.polling import PollSummary, ProgressHook, run_poll
 from store.db import StoreError
@@ -65,7 +65,7 @@ def _print_summary(summary: PollSummary) -> None:
         line += f"; {summary.skipped} not due (--force polls them)"
     click.echo(line)
     if not summary.feeds and not summary.skipped:
-        click.echo("no feeds yet: add [[feeds]] to config.toml or run `partwatch feeds add URL`")
+        click.echo(NO_FEEDS)
     for old, new in summary.moved:
         click.echo(f"moved permanently: {plain(old)} -> {plain(new)}")
     for url, warning in summary.warnings:
