@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "watch": "partwatch.commands.watch:watch",
     "export": "partwatch.commands.export:export",
     "stories": "partwatch.commands.stories:stories",
+    "serve": "partwatch.commands.serve:serve",
 }
 
 
