@@ -2,7 +2,7 @@
 
 textual-serve answers `/` with a page whose script opens a websocket (`/ws`); for each browser
 session it starts a shell command that runs a Textual app and relays its screen and keys. Our
-command runs this very installation (`sys.executable -m partwatch`) with the config file and
+command runs this very installation (`sys.executable -P -m partwatch`) with the config file and
 database this invocation resolved, as absolute paths, so every session sees what `partwatch tui`
 would here. Sessions are separate processes on one database, like a cron poll beside the TUI.
 
@@ -43,8 +43,11 @@ WARNING = """\
 
 
 def dashboard_command(config: Config) -> str:
-    """The shell command textual-serve runs per session: this Python, this config, this database."""
-    args = [sys.executable, "-m", "partwatch"]
+    """The shell command textual-serve runs per session: this Python, this config, this database.
+
+    `-P` keeps the working folder off sys.path, so a folder named partwatch there cannot stand in
+    for the installed package."""
+    args = [sys.executable, "-P", "-m", "partwatch"]
     if config.path is not None:
         args += ["--config", str(Path(config.path).resolve())]
     args += ["--db", str(Path(config.db_path).resolve()), "tui"]

@@ -109,7 +109,7 @@ def test_serve_answers_with_the_dashboards_page_and_runs_it_over_the_websocket(q
 def test_the_session_command_is_this_python_with_this_config_and_database(quoted_folder: Path) -> None:
     config = load_config(quoted_folder / "config.toml", db=quoted_folder / "pw.db")
     assert shlex.split(dashboard_command(config)) == [
-        sys.executable, "-m", "partwatch", "--config", str((quoted_folder / "config.toml").resolve()),
+        sys.executable, "-P", "-m", "partwatch", "--config", str((quoted_folder / "config.toml").resolve()),
         "--db", str((quoted_folder / "pw.db").resolve()), "tui"]
 
 
