@@ -62,35 +62,18 @@ def build_demo_db(db_path: Path) -> Config:
 
 async def screenshot(config: Config, out: Path) -> Path:
     """Run the dashboard headless on `config`'s database and save its screen as SVG at `out`."""
-    from textual.pilot import Pilot
-
     from partwatch.commands.tui import DeskService, export_service, poll_service
+    from tests.tui.conftest import settle  # the same wait as the dashboard tests
     from tui.app import PartwatchApp
-    from tui.widgets.lazylist import LazyList
 
     app = PartwatchApp(config.db_path, config, poll=poll_service(config), export=export_service(config),
                        desk=DeskService(config), clock=lambda: NOW, change_poll_seconds=None)
     app.preview_delay = 0
 
-    async def quiet(pilot: Pilot[None]) -> None:
-        """Until no worker runs and no list loads, three rounds in a row (a finished worker's
-        message may start another when it lands)."""
-        calm = 0
-        for _ in range(2000):
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.005)
-            lists = [lazy for screen in app.screen_stack for lazy in screen.query(LazyList)]
-            busy = (any(not worker.is_finished for worker in app.workers)
-                    or any(lazy._state.loading for lazy in lists))
-            calm = 0 if busy else calm + 1
-            if calm == 3:
-                return
-        raise TimeoutError("the dashboard never settled")
-
     async with app.run_test(size=SIZE) as pilot:
-        await quiet(pilot)
+        await settle(pilot)
         await pilot.press("2")
-        await quiet(pilot)
+        await settle(pilot)
         out.parent.mkdir(parents=True, exist_ok=True)
         app.save_screenshot(filename=out.name, path=str(out.parent))
     return out
