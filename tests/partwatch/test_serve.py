@@ -157,3 +157,12 @@ def test_the_default_public_url_is_the_address_bound() -> None:
     assert public_url(None, "127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert public_url(None, "::1", 8001) == "http://[::1]:8001"
     assert public_url("https://example.org/partwatch/", "127.0.0.1", 8000) == "https://example.org/partwatch"
+
+
+def test_an_unusable_database_is_one_line_and_exit_2_before_serving(tmp_path: Path) -> None:
+    junk = tmp_path / "pw.db"
+    junk.write_bytes(b"this is not a database\n" * 100)
+    result = CliRunner().invoke(main, ["--db", str(junk), "serve", "--port", str(free_port())])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"partwatch: {junk}") and result.stderr.count("\n") == 1
+    assert "serving" not in result.output
