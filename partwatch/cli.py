@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "init": "partwatch.commands.init:init",
     "completion": "partwatch.commands.completion:completion",
     "doctor": "partwatch.commands.doctor:doctor",
+    "serve": "partwatch.commands.serve:serve",
 }
 
 

@@ -639,6 +639,9 @@ class PartwatchApp(App[None]):
 
     @work(thread=True, group="browser", exit_on_error=False)
     def open_url_in_browser(self, url: str) -> None:
+        if self.is_web:     # under `partwatch serve`: the user's browser tab opens it, not the server
+            self.call_from_thread(self.open_url, url)
+            return
         if not webbrowser.open(url):
             self.call_from_thread(self.notify, f"Could not open a browser for {clean_line(url)}",
                                   severity="warning", markup=False)

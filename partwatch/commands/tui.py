@@ -64,15 +64,20 @@ def open_dashboard(config: Config, *, poll: PollService | None = None,
     """Run the dashboard until the user quits; a bad database is one line and exit 2."""
     from tui.app import PartwatchApp
 
-    try:
-        open_db(config.db_path).conn.close()
-    except StoreError as exc:
-        raise UsageProblem(str(exc)) from None
+    check_database(config)
     app = PartwatchApp(config.db_path, config,
                        poll=poll if poll is not None else poll_service(config),
                        export=export if export is not None else export_service(config),
                        desk=DeskService(config))
     app.run()
+
+
+def check_database(config: Config) -> None:
+    """Open (or create) the database once, so an unusable one is one line and exit 2 up front."""
+    try:
+        open_db(config.db_path).conn.close()
+    except StoreError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 @click.command("tui")

@@ -6,6 +6,7 @@ import hashlib
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets import Static, TabbedContent
 
@@ -392,17 +393,23 @@ async def test_marking_watch_items_seen(make_app, fixture_db):
                       ).fetchone()[0] == 0
 
 
-async def test_o_opens_the_link_of_the_article_in_the_reader(make_app, monkeypatch):
+@pytest.mark.parametrize("web", [False, True])
+async def test_o_opens_the_link_of_the_article_in_the_reader(make_app, monkeypatch, web):
+    # Under `partwatch serve` (a web driver) the user's browser tab opens it, not the server.
     opened: list[str] = []
+    in_tab: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(PartwatchApp, "is_web", property(lambda self: web))
     app = make_app()
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: in_tab.append(url))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("left_square_bracket", "6")
         await settle(pilot)
         await pilot.press("enter", "o")
         await settle(pilot)
-        assert opened == ["https://decoder.example/d4"]
+    assert (in_tab if web else opened) == ["https://decoder.example/d4"]
+    assert (opened if web else in_tab) == []
 
 
 async def test_a_list_whose_query_fails_says_so_and_the_app_keeps_running(make_app):
