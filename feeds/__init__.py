@@ -11,4 +11,4 @@ marked absent httpx falls back to its own stub, as it does without those package
 
 import sys
 
-sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]

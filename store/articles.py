@@ -65,8 +65,9 @@ def store_articles(db: sqlite_utils.Database, feed_id: int, articles: Sequence[P
             published = to_db(article.published) if article.published is not None else None
             known = existing.get(guid)
             if known is None:
-                inserts.append((feed_id, guid, article.url, article.canonical_url, article.title, article.text,
-                                article.author, published or stamp, stamp, stamp, article.content_hash))
+                inserts.append((feed_id, guid, article.url, article.canonical_url, article.title,
+                                article.text, article.author, published or stamp, stamp, stamp,
+                                article.content_hash))
             elif known[1] != article.content_hash:
                 conn.execute(
                     "UPDATE articles SET url = ?, canonical_url = ?, title = ?, text = ?, author = ?,"
