@@ -86,8 +86,9 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[int]:
     The ids are given explicitly as max(id)+1, +2, ...: what SQLite itself assigns to a rowid
     table without AUTOINCREMENT, and safe because the caller's transaction holds the write lock
     (BEGIN IMMEDIATE), so no other connection can insert in between. One call instead of one
-    `execute` per row matters in a poll: each call releases and retakes the GIL, and with the
-    event loop busy in another thread every retake can wait a whole switch interval (5 ms).
+    `execute` per row saves a cursor, a statement-cache lookup and the Python around them per
+    row: work done holding the GIL, which the poll's event loop needs (partwatch/polling.py).
+    Most of an insert is FTS5 tokenising inside SQLite, which runs without the GIL.
     """
     if not rows:
         return []
