@@ -7,6 +7,9 @@
 #   BENCH_DIR=/path/to/shared/bench bench/poll.sh
 #
 # Targets: cold <= ~9 s (half of newsboat's 18.8 s), warm (all 304) < 1.5 s, peak RSS < 300 MB.
+# Measured 2026-12-01, `bench/poll.sh -r 1 -p 18612`, load average 4-5 on the 2 cores: partwatch
+# cold 30.4 s (fetch+parse+store 10.5 s, stories 19.2 s, desk 0.3 s), warm 1.30/1.24 s (1000 304s,
+# 1.0 s CPU), peak RSS 224/62 MB; newsboat cold 26.7 s, warm2 25.7 s; reader cold 17.7 s, warm 4.0 s.
 # The hook (bench/poll_hook.sh) runs `partwatch poll --json` with [poll] concurrency = 64.
 # Prints the harness's Markdown table; raw JSON lines stay under /tmp/bench-results.
 set -eu

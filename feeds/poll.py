@@ -156,7 +156,7 @@ class _Parser:
     def _new_pool(self) -> concurrent.futures.ProcessPoolExecutor:
         """A started pool (blocking: call it in a thread)."""
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["feeds.parse"])
+        context.set_forkserver_preload(["feeds.parse", "feedparser"])
         pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=context)
         for future in [pool.submit(os.getpid) for _ in range(self.workers)]:
             future.result()

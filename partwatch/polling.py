@@ -3,7 +3,8 @@ dashboard.
 
 Threading model: the event loop (feeds.poll.poll_feeds) only fetches and hands over results;
 a single writer thread with its own SQLite connection stores each feed's batch as it arrives
-(articles and the feed's new state in one transaction, store.feeds.store_result). Writing on
+(articles and the feed's new state together, store.feeds.store_result; the results waiting in
+its inbox share one transaction). Writing on
 the loop would stall every fetch in flight for the length of each transaction; measured with
 bench/poll.sh, a cold batch of 20 entries takes a few milliseconds to store, a thousand feeds a
 few seconds in all, which the thread overlaps with the network. Results go to the writer
@@ -216,12 +217,8 @@ async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
             inbox.put((feed, FeedResult(url=feed.url, status="failed", error=missing)))
 
 
-UNCHANGED_BATCH = 200
-
-
-def _unchanged(result: FeedResult) -> bool:
-    """A 304 that moved nothing: only the feed's poll state changes."""
-    return result.status == "not_modified" and not result.new_url
+BATCH = 200
+"""At most this many results are stored in one transaction (see _Writer._store_batch)."""
 
 
 class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
@@ -236,28 +233,27 @@ class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
 
     def consume(self, db: Any) -> None:
         while (item := self.inbox.get()) is not None:
-            unchanged: list[tuple[Feed, FeedResult]] = []
-            while item is not None:
-                if _unchanged(item[1]):
-                    unchanged.append(item)
-                else:
-                    self._store(db, *item)
-                if len(unchanged) >= UNCHANGED_BATCH:
-                    break
+            batch = [item]
+            while len(batch) < BATCH:
                 try:
                     item = self.inbox.get_nowait()
                 except queue.Empty:
                     break
-            self._store_unchanged(db, unchanged)
+                if item is None:
+                    break
+                batch.append(item)
+            self._store_batch(db, batch)
             if item is None:
                 break
 
-    def _store_unchanged(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
-        """Record the 304s waiting in the inbox in one transaction instead of one each.
+    def _store_batch(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
+        """Store the results waiting in the inbox in one transaction instead of one each.
 
-        They carry no articles, so a kill loses at most their poll times (the next poll asks
-        again and gets 304 again). Should the batch fail, each is stored alone, so the error
-        is recorded for the feed that caused it.
+        Each feed's articles and new state are still written together, so a kill loses a whole
+        batch or nothing: the next poll fetches those feeds in full again (their validators
+        were not stored either). Fewer commits cost less, and while the network is faster than
+        the disk the batches grow by themselves. Should a batch fail, each result is stored
+        alone, so the error is recorded for the feed that caused it.
         """
         if len(batch) > 1:
             try:

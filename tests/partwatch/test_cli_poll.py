@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from feeds.records import FeedResult
-from partwatch import polling
+from partwatch import polling, store_writer
 from partwatch.lock import poll_lock
 from store.articles import all_articles
 from store.db import open_db
@@ -210,3 +210,48 @@ def test_304s_are_recorded_and_a_store_error_fails_only_its_feed(site: Site, par
         db.conn.close()
     assert status == {"a.xml": "not_modified", "b.xml": "not_modified", "c.xml": "ok",
                       "d.xml": "not_modified", "e.xml": "not_modified"}
+
+
+def test_new_articles_share_a_transaction_and_a_store_error_fails_only_its_feed(
+        site: Site, partwatch: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer stores every result waiting in its inbox in one transaction; when one feed's
+    store fails, the batch is rolled back and stored feed by feed, so only that feed fails."""
+    urls = [site.feed(f"/{n}.xml", [(f"{n}1", f"Title {n}"), (f"{n}2", f"Second {n}")], etag=f'"{n}"')
+            for n in "abcde"]
+    pw = partwatch(feeds_toml(*urls))
+    polled = polling.threading.Event()
+    real_open, real_poll, real_store = store_writer.open_db, polling.poll_feeds, polling.store_result
+    batches: list[int] = []
+
+    def writer_waits(path: Any, *, migrate: bool = True) -> Any:
+        if not migrate:  # the writer's connection: start once every result is in its inbox
+            polled.wait(30)
+        return real_open(path, migrate=migrate)
+
+    async def then_release(*args: Any, **kwargs: Any) -> AsyncIterator[FeedResult]:
+        async for result in real_poll(*args, **kwargs):
+            yield result
+        polled.set()
+
+    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any) -> Any:
+        batches.append(int(db.conn.in_transaction))
+        if feed.url.endswith("/c.xml"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_store(db, feed, result, *args)
+
+    monkeypatch.setattr("partwatch.store_writer.open_db", writer_waits)
+    monkeypatch.setattr("partwatch.polling.poll_feeds", then_release)
+    monkeypatch.setattr("partwatch.polling.store_result", broken_for_c)
+    data = json.loads(pw("poll", "--json").stdout)
+    # In one shared transaction up to the failing feed (completion order varies), then each alone.
+    alone = batches.index(0)
+    assert alone >= 1 and all(batches[:alone]) and batches[alone:] == [0] * 5, batches
+    assert (data["ok"], data["failed"], data["new_articles"]) == (4, 1, 8)
+    assert data["errors"][0]["url"].endswith("/c.xml") and "disk I/O error" in data["errors"][0]["error"]
+    assert _titles(pw.db) == sorted(f"{kind} {n}" for n in "abde" for kind in ("Title", "Second"))
+    db = open_db(pw.db)
+    try:
+        etags = {feed.url.rsplit("/", 1)[1]: feed.etag for feed in list_feeds(db)}
+    finally:
+        db.conn.close()
+    assert etags == {"a.xml": '"a"', "b.xml": '"b"', "c.xml": None, "d.xml": '"d"', "e.xml": '"e"'}
