@@ -11,8 +11,9 @@ Origin heuristic:
     published by/on/in X", "first appeared on/in X", "republished/reprinted from X", each
     optionally through "a report by/from/in" ("according to a report by X");
   - a verb after the name: "X first reported", "X broke the news", "X was first to report",
-    "as X reported" / "as X reports"; a bare "X reported" / "X reports" only before a clause
-    boundary or "that", "on", "earlier", "in", ... ("X reported on Tuesday that", "X reports.").
+    "as X reported" / "as X reports" / "after X reported"; a bare "X reported" / "X reports"
+    only before a clause boundary or "that", "on", "earlier", "in", ... ("X reported on
+    Tuesday that", "X reports.").
 
   The name is a run of capitalised words (joined by "of", "the", "and", "on", "for", "&"; a
   leading lowercase "the" belongs to it) that stops at sentence punctuation, so "by The
@@ -23,12 +24,13 @@ Origin heuristic:
   the name may run past it ("The Decoder on Thursday"): the longest leading words that are an
   outlet count, unless a capitalised word other than a day or month follows them ("via
   Microsoft Teams" does not credit the outlet "Microsoft"; "CNBC's Jane Doe" and "Reuters
-  Tuesday" do credit theirs). A verb after the name may have words before it ("As The Decoder
-  reported", "But Reuters first reported"): the longest trailing words that are an outlet
-  count. An outlet named "The" and one word ("The Information", "The Verge") needs its "The"
-  in the text, so "according to Information from the ministry" credits no one. An outlet
-  crediting itself does not count. Title and text are read apart, so a title's last word
-  never runs into the text's first.
+  Tuesday" do credit theirs). A verb after the name may have words before it: the longest
+  trailing words that are an outlet count if the words before them open a sentence ("As The
+  Decoder reported", "But Reuters first reported") or end in "of" ("Nate Taylor of ESPN
+  reports"), so "USA Today reports" does not credit the outlet "Today". An outlet named "The"
+  and one word ("The Information", "The Verge") needs its "The" in the text, so "according to
+  Information from the ministry" credits no one. An outlet crediting itself does not count.
+  Title and text are read apart, so a title's last word never runs into the text's first.
 * The origin is the earliest member of the outlet credited by the most members (ties: the
   earliest credited article); without a credit it is the earliest member (published, id).
 
@@ -71,7 +73,7 @@ _CUE_BEFORE = re.compile(
     r"\s+(?:(?i:an?) (?:\w+ )?(?i:report|story|article|piece) (?i:by|from|in|on) )?" + _NAME
 )
 _VERB_AFTER = re.compile(
-    r"(?:\b(?P<as>(?i:as)) )?" + _NAME + r" (?:(?P<strong>first reported|broke the news|was "
+    r"(?:\b(?P<as>(?i:as|after)) )?" + _NAME + r" (?:(?P<strong>first reported|broke the news|was "
     r"(?:the )?first to report)|(?P<verb>reported|reports|has reported)(?P<boundary>\s*(?:[,.;:!?)]|$)"
     r"| (?:that|on|earlier|first|last|this|yesterday|today|in|at|late|early)\b)?)"
 )
@@ -88,6 +90,11 @@ _SHAPES: list[tuple[re.Pattern[str], bool, tuple[str, ...], bool]] = [
     (_VERB_AFTER, False, ("reported", "reports", "broke the news", "first to report"), False),
 ]
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
+# Words that may open a sentence before a name that reports ("But Reuters first reported").
+_OPENERS = frozenset(
+    "as after and but so now also earlier later meanwhile then when while since yesterday today "
+    "however still yet".split()
+)
 # Capitalised words that may follow a credited name without being part of it.
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -142,6 +149,12 @@ def _credit(name: str, from_start: bool, outlets: dict[str, str], own: str) -> s
             return None
         if _needs_the(outlets[key]) and span[0].casefold() != "the":
             continue
+        if (
+            start > 0
+            and words[start - 1] != "of"
+            and not all(w.casefold() in _OPENERS for w in words[:start])
+        ):
+            continue  # "USA Today reports" does not credit the outlet "Today"
         follows = words[end] if end < len(words) else ""
         if (
             from_start

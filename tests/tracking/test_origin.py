@@ -21,6 +21,9 @@ OUTLETS = {
     "wired": "Wired",
     "fortune": "Fortune",
     "cnbc": "CNBC",
+    "espn": "ESPN",
+    "today": "Today",
+    "bloomberg": "Bloomberg",
     "techbuzz hub": "TechBuzz Hub",
 }
 
@@ -33,6 +36,7 @@ CREDIT_PHRASES = [
     "according to a report by {X}",
     "as {X} reported",
     "as {X} reports",
+    "after {X} reported",
     "as first reported by {X}",
     "first reported by {X}",
     "{X} first reported",
@@ -95,6 +99,8 @@ def test_credit_to_a_one_word_outlet_before_a_capitalised_sentence(phrase: str) 
         "But Reuters first reported it.",
         "The Decoder reported on Tuesday that the deal is big.",
         "Reuters reports that the deal is big.",
+        "The deal is big, Nate Taylor of ESPN reports.",
+        "The site will close after CNBC reported ICE would leave.",
     ],
 )
 def test_credit_sentences_from_the_audit(text: str) -> None:
@@ -114,6 +120,8 @@ def test_credit_sentences_from_the_audit(text: str) -> None:
         "Reported by users, the bug is old.",
         "Source: a person familiar with the matter.",
         "According to TechBuzz Hub, the deal is big.",  # the member's own outlet
+        "The eclipse is the longest until 2114, USA Today reports.",  # not the outlet "Today"
+        "According to Bloomberg Law, the judge is concerned.",  # not the outlet "Bloomberg"
     ],
 )
 def test_no_false_credits(text: str) -> None:
