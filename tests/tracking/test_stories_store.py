@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -197,20 +198,26 @@ def test_cli_lists_stories_as_json_and_plain_text(tmp_path: Path) -> None:
     assert len(after) == len(data) - 1
 
 
-def _earliest_two(data: list[dict[str, object]]) -> tuple[int, int]:
-    """The ids of the two stories founded first, earliest first."""
-    ordered = sorted(data, key=lambda d: (d["first_published"], d["id"]))
-    return int(ordered[0]["id"]), int(ordered[1]["id"])  # type: ignore[call-overload]
-
-
-def test_cli_merge_keeps_the_earlier_founded_id_whatever_the_order(tmp_path: Path) -> None:
-    db_path = tmp_path / "merge.db"
+def _demo_stories(tmp_path: Path) -> tuple[sqlite_utils.Database, list[str], list[dict[str, Any]]]:
+    """The demo's stories built in a fresh database: the database, the CLI prefix, `--json`."""
+    db_path = tmp_path / "demo.db"
     db = open_db(db_path)
     load_demo(db, config(tmp_path))
     stories_sync.rebuild(db, config(tmp_path))
-    runner = CliRunner()
     base = ["--config", str(DEMO / "config.toml"), "--db", str(db_path), "stories"]
-    earlier, later = _earliest_two(json.loads(runner.invoke(main, [*base, "--json"]).output))
+    return db, base, json.loads(CliRunner().invoke(main, [*base, "--json"]).output)
+
+
+def _earliest_two(data: list[dict[str, Any]]) -> tuple[int, int]:
+    """The ids of the two stories founded first, earliest first."""
+    ordered = sorted(data, key=lambda d: (d["first_published"], d["id"]))
+    return int(ordered[0]["id"]), int(ordered[1]["id"])
+
+
+def test_cli_merge_keeps_the_earlier_founded_id_whatever_the_order(tmp_path: Path) -> None:
+    _, base, data = _demo_stories(tmp_path)
+    runner = CliRunner()
+    earlier, later = _earliest_two(data)
     merged = runner.invoke(main, [*base, "merge", str(later), str(earlier)])
     assert merged.exit_code == 0, merged.output
     assert merged.output.startswith(f"Merged story {later} into story {earlier} ")
@@ -235,13 +242,8 @@ def test_cli_merge_keeps_the_earlier_founded_id_whatever_the_order(tmp_path: Pat
 def test_cli_merge_and_split_of_an_impossible_id_is_exit_2_and_one_line(
     tmp_path: Path, args: list[str], named: str
 ) -> None:
-    db_path = tmp_path / "ids.db"
-    db = open_db(db_path)
-    load_demo(db, config(tmp_path))
-    stories_sync.rebuild(db, config(tmp_path))
+    db, base, data = _demo_stories(tmp_path)
     runner = CliRunner()
-    base = ["--config", str(DEMO / "config.toml"), "--db", str(db_path), "stories"]
-    data = json.loads(runner.invoke(main, [*base, "--json"]).output)
     story = next(d for d in data if len(d["articles"]) > 1)["id"]
     alone = next(d for d in data if len(d["articles"]) == 1)["articles"][0]["id"]
     before = _grouping(db)
