@@ -63,9 +63,10 @@ from datetime import datetime
 from tracking.normalize import clean_text
 
 # A capitalised word; dots only inside it ("TechCrunch.com") or as initials ("U.S."), so a
-# name stops at a full stop.
+# name stops at a full stop. A name has at most 8 words: no outlet's is longer, and a bound
+# keeps a text of thousands of capitalised words linear instead of quadratic.
 _WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z0-9][\w&'\u2019\-]*(?:\.[\w&\-]+)*)"
-_NAME = rf"(?P<name>(?:[Tt]he )?{_WORD}(?: (?:{_WORD}|(?:of|the|and|on|for|&)\b))*)"
+_NAME = rf"(?P<name>(?:[Tt]he )?{_WORD}(?: (?:{_WORD}|(?:of|the|and|on|for|&)\b)){{0,7}})"
 _LABEL = re.compile(r"\b(?i:sources?)\s*[:\-\u2013\u2014]\s*" + _NAME)
 _CUE_BEFORE = re.compile(
     r"\b(?i:according to|(?:(?:as )?first |as |originally )?reported by|citing|via|h/t|hat tip to"

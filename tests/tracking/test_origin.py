@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -152,6 +153,17 @@ def test_credit_patterns_run_only_on_texts_holding_their_cue_words(
     assert scanned == []
     assert _credits("The deal is big, via The Decoder.") == {"decoder"}
     assert scanned == ["The deal is big, via The Decoder."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Word " * 20_000 + "is reported", "According to " + "Word " * 20_000, "Source: " + "Word " * 20_000],
+)
+def test_a_text_of_thousands_of_capitalised_words_is_read_in_linear_time(text: str) -> None:
+    # Unbounded names made these quadratic: 37 s and 1.3 s of CPU; now 50 ms at most.
+    cpu = time.process_time()
+    assert _credits(text) == set()
+    assert time.process_time() - cpu < 0.5
 
 
 def _member(i: int, words: int, hours: int = 0) -> Member:
