@@ -146,13 +146,19 @@ def rebuild(ctx: click.Context) -> None:
 @click.argument("story_b", type=int)
 @click.pass_context
 def merge(ctx: click.Context, story_a: int, story_b: int) -> None:
-    """Merge story B into story A (ids as `partwatch stories` lists them); kept across rebuilds."""
+    """Merge stories STORY_A and STORY_B (ids as `partwatch stories` lists them) into one.
+
+    The merged story keeps the id of the one whose first article was published earlier (a
+    story's id is its founding article's), whichever order you give them; the other id is
+    gone. The merge is kept across rebuilds.
+    """
     config, db = _open(ctx)
     try:
         kept = stories_sync.merge(db, config, story_a, story_b)
     except stories_sync.StoryCommandError as exc:
-        raise Failure(str(exc)) from None
-    click.echo(f"Merged into story {kept}.")
+        raise UsageProblem(str(exc)) from None
+    gone = story_b if kept == story_a else story_a
+    click.echo(f"Merged story {gone} into story {kept} (the earlier-founded story keeps its id).")
 
 
 @stories.command()
@@ -164,5 +170,5 @@ def split(ctx: click.Context, article: int) -> None:
     try:
         story = stories_sync.split(db, config, article)
     except stories_sync.StoryCommandError as exc:
-        raise Failure(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     click.echo(f"Article {article} is now story {story}.")

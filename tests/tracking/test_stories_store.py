@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -188,13 +189,70 @@ def test_cli_lists_stories_as_json_and_plain_text(tmp_path: Path) -> None:
     assert "\x1b" not in text.output and "Red" in text.output
     assert str(hostile[0]) in text.output
     missing = runner.invoke(main, [*base, "split", "999999"])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     rebuilt = runner.invoke(main, [*base, "rebuild"])
     assert rebuilt.exit_code == 0 and f"{len(ids) + 1} articles in {len(data)} stories" in rebuilt.output
     merged = runner.invoke(main, [*base, "merge", str(data[0]["id"]), str(data[1]["id"])])
     assert merged.exit_code == 0, merged.output
     after = json.loads(runner.invoke(main, [*base, "--json"]).output)
     assert len(after) == len(data) - 1
+
+
+def _demo_stories(tmp_path: Path) -> tuple[sqlite_utils.Database, list[str], list[dict[str, Any]]]:
+    """The demo's stories built in a fresh database: the database, the CLI prefix, `--json`."""
+    db_path = tmp_path / "demo.db"
+    db = open_db(db_path)
+    load_demo(db, config(tmp_path))
+    stories_sync.rebuild(db, config(tmp_path))
+    base = ["--config", str(DEMO / "config.toml"), "--db", str(db_path), "stories"]
+    return db, base, json.loads(CliRunner().invoke(main, [*base, "--json"]).output)
+
+
+def _earliest_two(data: list[dict[str, Any]]) -> tuple[int, int]:
+    """The ids of the two stories founded first, earliest first."""
+    ordered = sorted(data, key=lambda d: (d["first_published"], d["id"]))
+    return int(ordered[0]["id"]), int(ordered[1]["id"])
+
+
+def test_cli_merge_keeps_the_earlier_founded_id_whatever_the_order(tmp_path: Path) -> None:
+    _, base, data = _demo_stories(tmp_path)
+    runner = CliRunner()
+    earlier, later = _earliest_two(data)
+    merged = runner.invoke(main, [*base, "merge", str(later), str(earlier)])
+    assert merged.exit_code == 0, merged.output
+    assert merged.output.startswith(f"Merged story {later} into story {earlier} ")
+    ids = {d["id"] for d in json.loads(runner.invoke(main, [*base, "--json"]).output)}
+    assert earlier in ids and later not in ids
+    helped = runner.invoke(main, [*base, "merge", "--help"])
+    assert "keeps the id of the one whose first article was published earlier" in " ".join(
+        helped.output.split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["merge", "{a}", "9999"], "story 9999: no such story"),
+        (["merge", "9999", "{a}"], "story 9999: no such story"),
+        (["merge", "{a}", "{a}"], "story {a}: a story cannot be merged with itself"),
+        (["split", "99999"], "article 99999: no such placed article"),
+        (["split", "{alone}"], "article {alone}: already alone in its story"),
+    ],
+)
+def test_cli_merge_and_split_of_an_impossible_id_is_exit_2_and_one_line(
+    tmp_path: Path, args: list[str], named: str
+) -> None:
+    db, base, data = _demo_stories(tmp_path)
+    runner = CliRunner()
+    story = next(d for d in data if len(d["articles"]) > 1)["id"]
+    alone = next(d for d in data if len(d["articles"]) == 1)["articles"][0]["id"]
+    before = _grouping(db)
+    result = runner.invoke(main, [*base, *(a.format(a=story, alone=alone) for a in args)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"partwatch: {named.format(a=story, alone=alone)}")
+    assert _grouping(db) == before
 
 
 def test_cli_filters_by_partnership(tmp_path: Path) -> None:
