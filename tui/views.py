@@ -27,10 +27,10 @@ from tui.widgets.lazylist import Column, Loader, Page, Row
 
 ARTICLE_COLUMNS = [Column("", 1), Column("Published", 10), Column("Outlet", 16), Column("Title")]
 # Narrow lists keep status, last poll, failures and the error: the status and the feed's name
-# give up cells first, and the article count (also in the reader pane) goes below 90 columns.
+# give up cells first, and the article count (also in the reader pane) goes below 82 columns.
 FEED_COLUMNS = [Column("Feed", 22, min_width=12), Column("Status", 12, min_width=10),
                 Column("Last poll", 16), Column("Fails", 5, "right"),
-                Column("Articles", 8, "right", hide_below=90), Column("Last error")]
+                Column("Articles", 8, "right", hide_below=82), Column("Last error")]
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,9 @@ class LazyList(ScrollView, can_focus=True):
         while short_by() > 0 and any(widths[1:]):
             widths[max(i for i, w in enumerate(widths) if w and i)] = 0
         room = width - sum(widths) - max(0, sum(1 for i, w in enumerate(widths) if w or i in flex) - 1)
+        if widths[0] and room < len(flex):           # a tiny list: the first column gives way too
+            widths[0] = max(1, widths[0] - (len(flex) - room))
+            room = len(flex)
         for number, i in enumerate(flex):
             widths[i] = max(1, room // len(flex) + (1 if number < room % len(flex) else 0))
         self._column_widths[width] = widths
