@@ -19,6 +19,13 @@ from tui.widgets.lazylist import LazyList
 SIZES = [(80, 24), (100, 30)]
 
 
+async def shown_list(pilot, key: str, view: str) -> LazyList:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.list_for(view)
+
+
 def line(lazy: LazyList, y: int) -> str:
     return lazy.render_line(y).text
 
@@ -50,10 +57,7 @@ def test_columns_never_overflow_the_list(columns):
 async def test_stories_show_the_outlets_count_at_every_width(make_app, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        stories = app.list_for("stories")
+        stories = await shown_list(pilot, "2", "stories")
         header = line(stories, 0)
         assert "Out" in header and ("Contra" in header or "⚠" in header)
         assert len(header) <= stories.scrollable_content_region.width
@@ -67,10 +71,7 @@ async def test_stories_show_the_outlets_count_at_every_width(make_app, size):
 async def test_feeds_keep_status_poll_failures_and_error(make_app, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
-        feeds = app.list_for("feeds")
+        feeds = await shown_list(pilot, "5", "feeds")
         header = line(feeds, 0)
         for label in ("Status", "Last poll", "Fails", "Last error"):
             assert label in header
