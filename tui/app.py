@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -60,7 +60,7 @@ from tui.commands import PartwatchCommands
 from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
 from tui.screens.story import StoryScreen
 from tui.services import Clock, Desk, DeskConfig, ExportService, PollService, PollSummary, WatchLine, utc_now
-from tui.text import clean_line, minute, sparkline
+from tui.text import clean_line, sparkline
 from tui.widgets.keybar import KeyBar
 from tui.widgets.lazylist import LazyList, Row
 
@@ -360,7 +360,8 @@ class PartwatchApp(App[None]):
     def narrow(self) -> bool:
         return self.size.width < NARROW
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_header(event.size.width)
         if self.dashboard is not None:
             self._draw_picker()
             self._update_tab_labels()
@@ -403,14 +404,14 @@ class PartwatchApp(App[None]):
         bar.append("  p: pick", style="dim")
         self._q("#focus-bar", Static).update(bar)
 
-    def _update_header(self) -> None:
+    def _update_header(self, width: int | None = None) -> None:
         name = "All partnerships"
         for partnership in (self.config.partnerships if self.config else ()):
             if partnership.id == self.partnership:
                 name = partnership.name
         last = self.dashboard.last_poll if self.dashboard else None
-        self.title = f"partwatch · {clean_line(name)}"
-        self.sub_title = f"last poll {minute(last)}" + (" UTC" if last else "")
+        self.title, self.sub_title = views.header_title(clean_line(name), last,
+                                                             width or self.size.width)
 
     def _update_tab_labels(self) -> None:
         board = self.dashboard

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -26,8 +26,11 @@ from tui.text import clean, clean_line, day, line, minute
 from tui.widgets.lazylist import Column, Loader, Page, Row
 
 ARTICLE_COLUMNS = [Column("", 1), Column("Published", 10), Column("Outlet", 16), Column("Title")]
-FEED_COLUMNS = [Column("Feed", 22), Column("Status", 12), Column("Last poll", 16),
-                Column("Fails", 5, "right"), Column("Articles", 8, "right"), Column("Last error")]
+# Narrow lists keep status, last poll, failures and the error: the status and the feed's name
+# give up cells first, and the article count (also in the reader pane) goes below 82 columns.
+FEED_COLUMNS = [Column("Feed", 22, min_width=12), Column("Status", 12, min_width=10),
+                Column("Last poll", 16), Column("Fails", 5, "right"),
+                Column("Articles", 8, "right", hide_below=82), Column("Last error")]
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def reader_text(article: Any) -> Text:
     out.append("\n")
     link = article.canonical_url or article.url     # without tracking parameters when known
     if link:
-        out.append(_short_url(link, 60), style="underline")
+        out.append(clean_line(link), style="underline")       # whole, wrapped: it may be copied
         out.append("\n")
     if article.teaser is not None:
         out.append("full text from the article's page\n", style="dim")
@@ -96,6 +99,21 @@ def reader_text(article: Any) -> Text:
     out.append("\n")
     out.append(clean(article.text) or "(no text in the feed)")
     return out
+
+
+HEADER_CHROME = 8 + 10 + 3         # Textual's Header: the icon, the clock's space, " — "
+
+
+def header_title(name: str, last: datetime | None, width: int) -> tuple[str, str]:
+    """The header's (title, sub title) at `width` columns. The last poll time is what the user
+    looks up there, so it stays whole: first "partwatch · " goes, then the partnership's name
+    (also on the focus bar at 80 columns) is cut."""
+    sub = f"last poll {minute(last)}" + (" UTC" if last else "")
+    room = width - HEADER_CHROME - len(sub)
+    for title in (f"partwatch · {name}", name):
+        if len(title) <= room:
+            return title, sub
+    return name[:max(0, room - 1)] + "…", sub
 
 
 def message_text(title: str, body: str) -> Text:
@@ -113,8 +131,10 @@ RowsBuilder = Callable[[Any], list[Row]]
 TIMELINE_COLUMNS = [Column("", 1), Column("Date", 13), Column("Kind", 5, hide_below=90),
                     Column("What happened"), Column("Source", 14),
                     Column("Outlets", 7, "right", hide_below=80)]
-STORY_COLUMNS = [Column("", 1), Column("Date", 10), Column("Lead title"), Column("Origin", 16),
-                 Column("Outlets", 7, "right", hide_below=80), Column("Contra", 6, "right")]
+STORY_COLUMNS = [Column("", 1), Column("Date", 10), Column("Lead title", min_width=28),
+                 Column("Origin", 16, min_width=10),
+                 Column("Outlets", 7, "right", min_width=3, short="Out"),
+                 Column("Contra", 6, "right", min_width=3, short="⚠")]
 QUESTION_COLUMNS = [Column("Status", 10), Column("Question"), Column("Evidence", 8, "right")]
 WATCH_COLUMNS = [Column("State", 6), Column("Watch item"), Column("Hits", 5, "right"), Column("Latest", 10)]
 
@@ -240,12 +260,15 @@ SEARCH_LIMIT = 500
 
 
 def search_loader(query: str, partnership: str | None) -> Loader:
-    """The best `SEARCH_LIMIT` matches over every article (bm25 order, so one page, no keyset)."""
+    """The best `SEARCH_LIMIT` matches over every article (bm25 order, so one page, no keyset).
+    It runs as the user types, so the last word is a prefix; finding nothing says so, with the
+    query (untrusted text: shown plain, controls stripped)."""
     def load(db: Any, after: Row | None, limit: int) -> Page:
-        found = search(db, query, SEARCH_LIMIT)
+        found = search(db, query, SEARCH_LIMIT, typing=True)
         rows = [article_row(reading.ArticleLine(a.id, a.feed, a.title, a.published, a.url, a.read))
                 for a in found]
-        return Page(rows=rows, more=False, total=len(rows))
+        return Page(rows=rows, more=False, total=len(rows),
+                    empty=f"No matches for “{clean_line(query).strip()}”.")
     return load
 
 
@@ -328,14 +351,8 @@ def _source_line(out: Text, source: Any) -> None:
     out.append(clean_line(source.feed), style="italic")
     out.append(" — " + clean_line(source.title))
     if source.url:
-        out.append("\n      " + _short_url(source.url), style="dim underline")
+        out.append("\n      " + clean_line(source.url), style="dim underline")
     out.append("\n")
-
-
-def _short_url(url: str, width: int = 56) -> str:
-    """A link on one line (o opens the whole of it)."""
-    url = clean_line(url)
-    return url if len(url) <= width else url[:width - 1] + "…"
 
 
 def fact_text(entry: TimelineEntry) -> Text:
@@ -475,6 +492,13 @@ def copy_row(item: reading.ArticleLine) -> Row:
                cells=(Text(" " if item.read else "●", style="bold"), Text(minute(item.published)),
                       line(item.feed), line(item.title), line(item.url or "")),
                data=ArticleRef(item.id, item.url), dim=item.read)
+
+
+def copy_link(row: Row) -> Text:
+    """The selected copy's whole link, wrapped, under the copies list (whose Link column only
+    fits a wide screen)."""
+    url = row.data.url if isinstance(row.data, ArticleRef) else None
+    return Text(clean_line(url), style="underline") if url else Text("none in the feed", style="dim")
 
 
 def story_detail(db: Any, story_id: int) -> tuple[Text, list[Row], list[list[Text]]]:

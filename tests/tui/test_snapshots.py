@@ -62,3 +62,9 @@ def test_first_run_at_80x24(tmp_path: Any, snap_compare: Any) -> None:
     from tui.app import PartwatchApp
     app = PartwatchApp(tmp_path / "empty.db", None, change_poll_seconds=None)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys())
+
+
+@pytest.mark.parametrize("view", ["stories", "feeds"])
+def test_view_at_100x30(view: str, make_app: Any, snap_compare: Any) -> None:
+    """The sidebar leaves the lists ~64 columns: every column fits, none spills off the edge."""
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=keys(*VIEWS[view]))

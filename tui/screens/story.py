@@ -51,6 +51,9 @@ class StoryScreen(Screen[None]):
             yield Static(Text("Loading the story…"), id="story-head")
             yield LazyList(views.COPY_COLUMNS, None, noun="copies", id="story-copies",
                            empty="No copies.")
+            with Horizontal(id="copy-link-bar"):
+                yield Static(Text("link", style="dim"), id="copy-link-label")
+                yield Static(id="copy-link")
             yield VerticalScroll(id="contradictions")
             with VerticalScroll(id="story-reader"):
                 yield Static(Text("Select a copy to read it here."), id="story-reader-body")
@@ -81,6 +84,7 @@ class StoryScreen(Screen[None]):
 
     @on(LazyList.Highlighted, "#story-copies")
     def _copy_highlighted(self, event: LazyList.Highlighted) -> None:
+        self.query_one("#copy-link", Static).update(views.copy_link(event.row))
         self.show(event.row, open_article=False)
 
     @on(LazyList.Selected, "#story-copies")

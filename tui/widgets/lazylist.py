@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 PAGE_SIZE = 500
 PREFETCH = 100            # load the next page when the cursor comes this close to the end
+FLEX_MIN = 12             # cells a flexible column (a title) keeps before fixed ones shrink
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Column:
     width: int = 0                        # 0: takes what the fixed columns leave
     justify: Literal["left", "right"] = "left"
     hide_below: int = 0                   # dropped when the list is narrower than this
+    min_width: int = 0                    # a fixed column gives up cells down to this when short of room
+    short: str = ""                       # the header when the column is narrower than its label
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Page:
     rows: list[Row]
     more: bool                            # another page may follow
     total: int | None = None              # rows in the whole list, when cheap to know
+    empty: str | None = None              # what an empty list says instead of the widget's default
 
 
 # loader(db, last row held or None, page size) -> Page; runs in a thread worker.
@@ -66,6 +70,7 @@ class _State:
     total: int | None = None
     loading: bool = False
     loaded_once: bool = False
+    empty: str | None = None
 
 
 class LazyList(ScrollView, can_focus=True):
@@ -131,6 +136,7 @@ class LazyList(ScrollView, can_focus=True):
         self._state = _State()
         self._generation = 0
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
+        self._column_widths: dict[int, list[int]] = {}
 
     # ---- data -----------------------------------------------------------------------------
     @property
@@ -216,6 +222,8 @@ class LazyList(ScrollView, can_focus=True):
         else:
             state.rows.extend(page.rows)
         state.more = page.more
+        if replace:
+            state.empty = page.empty
         state.total = page.total if page.total is not None else (
             None if page.more else len(state.rows))
         self._cache.clear()
@@ -256,14 +264,35 @@ class LazyList(ScrollView, can_focus=True):
         self._resize()
 
     def _widths(self, width: int) -> list[int]:
-        """Each column's width (0: hidden at this width)."""
-        shown = [c for c in self.columns if width >= c.hide_below]
-        fixed = sum(c.width for c in shown if c.width)
-        gaps = len(shown) - 1
-        flex = [c for c in shown if not c.width]
-        spare = max(4, width - fixed - gaps)
-        each = spare // len(flex) if flex else 0
-        return [(c.width or each) if width >= c.hide_below else 0 for c in self.columns]
+        """Each column's width (0: hidden at this width). The line never overflows: when the fixed
+        columns leave a flexible one (a title) less than its `min_width` (or `FLEX_MIN`), the fixed
+        columns with a `min_width` give up cells, the rightmost first, and if that is not enough
+        the rightmost fixed columns are dropped; a cell is never cut off by the edge."""
+        cached = self._column_widths.get(width)
+        if cached is not None:
+            return cached
+        widths = [c.width if width >= c.hide_below else 0 for c in self.columns]
+        flex = [i for i, c in enumerate(self.columns) if not c.width and width >= c.hide_below]
+        flex_min = sum(self.columns[i].min_width or FLEX_MIN for i in flex)
+
+        def short_by() -> int:
+            shown = sum(1 for i, w in enumerate(widths) if w or i in flex)
+            return sum(widths) + max(0, shown - 1) + flex_min - width
+
+        for i in reversed(range(len(self.columns))):
+            column = self.columns[i]
+            if column.width and column.min_width and widths[i]:
+                widths[i] -= min(max(0, short_by()), widths[i] - column.min_width)
+        while short_by() > 0 and any(widths[1:]):
+            widths[max(i for i, w in enumerate(widths) if w and i)] = 0
+        room = width - sum(widths) - max(0, sum(1 for i, w in enumerate(widths) if w or i in flex) - 1)
+        if widths[0] and room < len(flex):           # a tiny list: the first column gives way too
+            widths[0] = max(1, widths[0] - (len(flex) - room))
+            room = len(flex)
+        for number, i in enumerate(flex):
+            widths[i] = max(1, room // len(flex) + (1 if number < room % len(flex) else 0))
+        self._column_widths[width] = widths
+        return widths
 
     def _compose_line(self, cells: list[Text], width: int) -> Text:
         out = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -294,13 +323,16 @@ class LazyList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
-            header = self._compose_line([Text(c.label) for c in self.columns], width)
+            widths = self._widths(width)
+            labels = [c.short if c.short and w < len(c.label) else c.label
+                      for c, w in zip(self.columns, widths, strict=True)]
+            header = self._compose_line([Text(label) for label in labels], width)
             return self._strip(header, width, base + self.get_component_rich_style("lazy-list--header"))
         index = y - 1 + int(self.scroll_offset.y)
         rows = self._state.rows
         if not rows:
             if y == 1 and self._state.loaded_once:
-                text = Text(" " + self.empty)
+                text = Text(" " + (self._state.empty or self.empty))
                 return self._strip(text, width, base + self.get_component_rich_style("lazy-list--empty"))
             if y == 1:
                 return self._strip(Text(" Loading…"), width,
