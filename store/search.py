@@ -2,14 +2,17 @@
 
 User input never reaches FTS5's query language as is: a stray quote, a dash or a word such as
 NOT or NEAR would raise a syntax error or change the meaning. Each whitespace-separated word is
-quoted as an FTS5 string (double quotes doubled) and the words are ANDed; a trailing `*` on a
-word keeps its meaning as a prefix search ("exclusiv*" finds "exclusivity"). A search box that
-runs as the user types passes `typing=True`: the last word, still being typed unless the query
-ends in a space, is a prefix too (so "FTC clos" already finds "FTC closes").
+quoted as an FTS5 string (double quotes doubled) and the words are ANDed; text between double
+quotes is one phrase (its words in that order; an unclosed quote runs to the end, as while it
+is being typed); a trailing `*` on a word or phrase keeps its meaning as a prefix search
+("exclusiv*" finds "exclusivity"). A search box that runs as the user types passes
+`typing=True`: the last word or phrase, still being typed unless the query ends in a space or a
+closing quote, is a prefix too (so "FTC clos" already finds "FTC closes").
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import sqlite_utils
@@ -17,19 +20,25 @@ import sqlite_utils
 from store.articles import ARTICLE_COLUMNS, ARTICLE_FROM, row_to_article
 from store.records import Article
 
+_TERM = re.compile(r'"(?P<phrase>[^"]*)("(?P<star>\*)?|$)|(?P<word>[^\s"]+)')
+
 
 def match_expression(query: str, *, typing: bool = False) -> str | None:
     """The safe FTS5 MATCH expression for free text typed by a user; None when nothing is left."""
+    query = query.replace("\x00", "")
+    found = list(_TERM.finditer(query))
     terms: list[str] = []
-    words = query.split()
-    still_typing = typing and bool(words) and not query[-1:].isspace()
-    for number, word in enumerate(words, 1):
-        prefix = word.endswith("*") or (still_typing and number == len(words))
-        word = word.rstrip("*").replace("\x00", "")
-        if not any(ch.isalnum() for ch in word):
+    for number, term in enumerate(found, 1):
+        still_typing = typing and number == len(found) and term.end() == len(query) and (
+            term["word"] is not None or not term.group(0).endswith('"'))
+        if term["word"] is not None:
+            text, prefix = term["word"].rstrip("*"), term["word"].endswith("*")
+        else:
+            text, prefix = " ".join(term["phrase"].split()), term["star"] is not None
+        if not any(ch.isalnum() for ch in text):
             continue
-        quoted = '"' + word.replace('"', '""') + '"'
-        terms.append(quoted + "*" if prefix else quoted)
+        quoted = '"' + text.replace('"', '""') + '"'
+        terms.append(quoted + "*" if prefix or still_typing else quoted)
     return " ".join(terms) if terms else None
 
 

@@ -31,7 +31,10 @@ def test_the_last_word_is_a_prefix_while_typing(fresh_db: sqlite_utils.Database)
 def test_prefix_expression_is_quoted() -> None:
     assert match_expression("FTC clos", typing=True) == '"FTC" "clos"*'
     assert match_expression("FTC clos ", typing=True) == '"FTC" "clos"'
-    assert match_expression('say "hi', typing=True) == '"say" """hi"*'
+    assert match_expression('say "hi', typing=True) == '"say" "hi"*'           # an open phrase
+    assert match_expression('"FTC closes" deal', typing=True) == '"FTC closes" "deal"*'
+    assert match_expression('"FTC clo', typing=True) == '"FTC clo"*'
+    assert match_expression('"FTC closes"', typing=True) == '"FTC closes"'    # closed: whole words
     assert match_expression("-", typing=True) is None
 
 
@@ -46,3 +49,11 @@ def test_hostile_input_while_typing_never_raises(fresh_db: sqlite_utils.Database
     assert [a.guid for a in search(fresh_db, '"FTC clos', typing=True)] == ["closes"]
     assert [a.guid for a in search(fresh_db, "NEAR( clos", typing=True)] == []
     assert [a.guid for a in search(fresh_db, "FTC -clos", typing=True)] == ["closes"]
+
+
+def test_a_quoted_phrase_matches_its_words_in_order(fresh_db: sqlite_utils.Database) -> None:
+    _db_with_titles(fresh_db)
+    assert [a.guid for a in search(fresh_db, '"FTC closes"')] == ["closes"]
+    assert search(fresh_db, '"closes FTC"') == []               # the same words, another order
+    assert {a.guid for a in search(fresh_db, "closes FTC")} == {"closes"}
+    assert [a.guid for a in search(fresh_db, '"Microsoft inq', typing=True)] != []
