@@ -3,7 +3,8 @@
 Textual's Footer recomposes one widget per key whenever the bindings change, which happens on
 every focus change; measured here it cost ~60 ms per view switch. This draws the same
 information as a single Content line (clickable: a click presses the key), so a view switch
-costs one repaint of one line.
+costs one repaint of one line, and none when the keys shown stay the same: a repaint of the
+bottom line alongside one of the tabs would make Textual redraw everything between them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from textual.widgets import Static
 
 
 class KeyBar(Static):
+    _shown: tuple[tuple[str, str, bool], ...] | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
@@ -21,16 +24,21 @@ class KeyBar(Static):
     def _bindings_changed(self, screen: Screen[object]) -> None:
         parts: list[Content] = []
         seen: set[str] = set()
+        shown: list[tuple[str, str, bool]] = []
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
+            shown.append((key, binding.description, enabled))
             style = "bold $footer-key-foreground" if enabled else "dim"
             parts.append(Content.from_markup(f"[{style}]$key[/] $description", key=key,
                                              description=binding.description)
                          .stylize(f"@click=app.simulate_key({binding.key.split(',')[0]!r})"))
         palette = Content.from_markup("[bold $footer-key-foreground]^p[/] palette").stylize(
             "@click=app.command_palette")
+        if tuple(shown) == self._shown:
+            return
+        self._shown = tuple(shown)
         line = Content("  ").join(parts)
         self.update(line + Content("  ") + palette if parts else palette, layout=False)

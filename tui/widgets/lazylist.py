@@ -252,7 +252,8 @@ class LazyList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._state.rows) + 1)
 
     def on_resize(self) -> None:
-        self._cache.clear()
+        """Lines are cached by width: a list shown again (a view switch sends it a Resize at the
+        same size) paints from its cache."""
         self._resize()
 
     def _widths(self, width: int) -> list[int]:
@@ -292,11 +293,15 @@ class LazyList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        index = y - 1 + int(self.scroll_offset.y)
+        is_cursor = index == self.cursor
+        key = (index, width, is_cursor, is_cursor and self.has_focus)
+        if y and (cached := self._cache.get(key)) is not None:
+            return cached                         # before rich_style: that lookup is the costly part
         base = self.rich_style
         if y == 0:
             header = self._compose_line([Text(c.label) for c in self.columns], width)
             return self._strip(header, width, base + self.get_component_rich_style("lazy-list--header"))
-        index = y - 1 + int(self.scroll_offset.y)
         rows = self._state.rows
         if not rows:
             if y == 1 and self._state.loaded_once:
@@ -308,11 +313,6 @@ class LazyList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(rows):
             return Strip.blank(width, base)
-        is_cursor = index == self.cursor
-        key = (index, width, is_cursor, self.has_focus)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
         row = rows[index]
         style = base
         if row.dim:
