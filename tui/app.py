@@ -60,7 +60,7 @@ from store import reading
 from store.db import open_db
 from tui import views
 from tui.commands import PartwatchCommands
-from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
+from tui.screens.dialogs import ConfirmDialog, ExportDialog, HelpScreen, TextDialog
 from tui.screens.story import StoryScreen
 from tui.services import Clock, Desk, DeskConfig, ExportService, PollService, PollSummary, WatchLine, utc_now
 from tui.text import clean_line, minute, sparkline
@@ -76,7 +76,8 @@ NARROW = 100                              # below this many columns the picker f
 SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
 ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")
 DASHBOARD_ONLY = frozenset({"search", "partnerships", "show_view", "cycle_partnership", "toggle_read",
-                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave"})
+                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave",
+                            "mark_story", "merge_story"})
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)
@@ -133,6 +134,14 @@ class StartState(Message):
         self.partnership = partnership
 
 
+class StoriesChanged(Message):
+    """A merge or a split was saved: reload, with the cursor on the story it left."""
+
+    def __init__(self, change: views.StoryChange) -> None:
+        super().__init__()
+        self.change = change
+
+
 class Changed(Message):
     """The database changed (our own write, or another process): reload in place."""
 
@@ -184,6 +193,8 @@ class PartwatchApp(App[None]):
         Binding("x", "dismiss", "Dismiss", id="question.dismiss"),
         Binding("s", "seen", "Mark seen", id="watch.seen"),
         Binding("S", "all_seen", "All seen", id="watch.all_seen"),
+        Binding("M", "mark_story", "Mark story", id="story.mark"),
+        Binding("J", "merge_story", "Merge", id="story.merge"),
     ]
 
     def __init__(self, db_path: str | Path, config: DeskConfig | None = None, *,
@@ -216,6 +227,7 @@ class PartwatchApp(App[None]):
         self._row_actions: tuple[bool, ...] = ()
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
+        self.merge_target: tuple[int, str] | None = None    # the story marked to merge into (id, title)
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -519,17 +531,20 @@ class PartwatchApp(App[None]):
         if view != "search" and tabs.active != "search":
             self._previous_view = view
         tabs.active = view
-        if view == "search":
-            self._q("#search-input", Input).focus()
-        else:
-            self.list_for(view).focus()
+        self._focus_now(self._q("#search-input", Input) if view == "search" else self.list_for(view))
+
+    def _focus_now(self, widget: Widget) -> None:
+        """Focus in the same frame as the view appears (Widget.focus waits a turn and repaints the
+        widget even when it has the focus already: one more full repaint of the list per switch)."""
+        if self.screen_stack[0].focused is not widget:
+            self.screen_stack[0].set_focus(widget)
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         view = event.pane.id or "timeline"
         if view != "search":
             self._previous_view = view
-            self.list_for(view).focus()
+            self._focus_now(self.list_for(view))
         self.refresh_bindings()
         self._refresh_visible()
         row = self.list_for(view).current
@@ -576,7 +591,8 @@ class PartwatchApp(App[None]):
     def _refresh_row_bindings(self, row: Row) -> None:
         """Answer, reopen, adopt, dismiss and seen apply to some rows only: redraw the key bar
         when that changes (not on every cursor move: that is the hot path)."""
-        applies = tuple(views.action_applies(action, row) for action in ROW_ACTIONS)
+        applies = tuple(views.action_applies(action, row) for action in ROW_ACTIONS) + (
+            self._merges_into_marked(row),)
         if applies != self._row_actions:
             self._row_actions = applies
             self.refresh_bindings()
@@ -697,6 +713,14 @@ class PartwatchApp(App[None]):
                 return False
             row = self.current_list.current
             return views.action_applies(action, row)
+        if action in ("mark_story", "merge_story"):
+            if self.view != "stories":
+                return False
+            row = self.current_list.current
+            if row is None or not isinstance(row.data, views.StoryRef):
+                return False
+            return action == "mark_story" or (self.merge_target is not None
+                                              and self.merge_target[0] != row.data.story_id)
         if action == "export":
             return self.export_service is not None
         if action == "poll":
@@ -755,6 +779,105 @@ class PartwatchApp(App[None]):
         self.post_message(Changed())
 
     def on_changed(self, message: Changed) -> None:
+        self.reload_all()
+
+    # ---- story merge and split (the same as `partwatch stories merge/split`) ---------------
+    def _merges_into_marked(self, row: Row | None) -> bool:
+        return (row is not None and isinstance(row.data, views.StoryRef) and self.merge_target is not None
+                and self.merge_target[0] != row.data.story_id)
+
+    def action_mark_story(self) -> None:
+        if isinstance(self.screen, StoryScreen):
+            self.screen.action_mark()
+            return
+        row = self.current_list.current
+        if row is not None and isinstance(row.data, views.StoryRef):
+            self.mark_story(row.data.story_id, views.row_title(row))
+        else:
+            self.notify("Pick a story in the Stories view (2) first.", severity="warning")
+
+    def mark_story(self, story_id: int, title: str) -> None:
+        """Mark the story to merge others into (M again on it unmarks it)."""
+        stories = self.list_for("stories")
+        if self.merge_target is not None and self.merge_target[0] == story_id:
+            self.merge_target = None
+            stories.border_title = None
+            self.notify("Unmarked.")
+        else:
+            self.merge_target = (story_id, title)
+            stories.border_title = Text(f"Merge into: {clean_line(title)}", no_wrap=True, overflow="ellipsis")
+            self.notify(f"Marked to merge into: {clean_line(title)}\n"
+                        "J on another story merges it into this one.", markup=False)
+        self._row_actions = ()
+        self.refresh_bindings()
+
+    def action_merge_story(self) -> None:
+        if isinstance(self.screen, StoryScreen):
+            self.screen.action_merge()
+            return
+        row = self.current_list.current
+        if row is not None and isinstance(row.data, views.StoryRef):
+            self.merge_into_marked(row.data.story_id, views.row_title(row))
+        else:
+            self.notify("Pick a story in the Stories view (2) first.", severity="warning")
+
+    def merge_into_marked(self, story_id: int, title: str) -> None:
+        """Ask, then merge this story into the marked one (in a worker, like the CLI's merge)."""
+        target = self.merge_target
+        if target is None:
+            self.notify("Mark the story to merge into first (M).", severity="warning")
+            return
+        if target[0] == story_id:
+            self.notify("That is the marked story itself.", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.change_stories(views.merge_stories, target[0], story_id)
+
+        self.push_screen(ConfirmDialog("Merge these two stories?", [f"into: {target[1]}", f"merge: {title}"],
+                                       accept="Merge"), confirmed)
+
+    def split_copy(self, story_id: int, article_id: int, title: str) -> None:
+        """Ask, then take one copy out of its story (the story screen's X)."""
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.change_stories(views.split_copy, story_id, article_id)
+
+        self.push_screen(ConfirmDialog("Split this copy out of the story?", [title], accept="Split"),
+                         confirmed)
+
+    def action_split_copy(self) -> None:
+        """From the command palette: the story screen's split, when a story is open."""
+        screen = self.screen
+        if isinstance(screen, StoryScreen):
+            screen.action_split()
+        else:
+            self.notify("Open a story first (enter on a story), then pick the copy to split out.",
+                        severity="warning")
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def change_stories(self, change: Callable[..., views.StoryChange], *args: Any) -> None:
+        if self.desk is None:
+            self.call_from_thread(self.notify, "The desk is not available here.", severity="warning")
+            return
+        try:
+            done = change(self.thread_db(), self.desk, *args)
+        except Exception as exc:  # noqa: BLE001 - shown to the user (e.g. a story gone meanwhile)
+            self.call_from_thread(self.notify, f"Could not change the stories: {clean_line(str(exc))}",
+                                  severity="error", markup=False)
+            return
+        self.post_message(StoriesChanged(done))
+
+    def on_stories_changed(self, message: StoriesChanged) -> None:
+        change = message.change
+        self.merge_target = None
+        self.list_for("stories").border_title = None
+        self.list_for("stories").prefer(("story", change.story))
+        self.notify(change.note, markup=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, StoryScreen):
+                screen.show_story(change.story)
         self.reload_all()
 
     # ---- noticing other writers -----------------------------------------------------------
@@ -866,7 +989,8 @@ class PartwatchApp(App[None]):
             assert isinstance(binding, Binding)
             key = self.get_key_display(binding)
             rows.append((key, binding.description))
-        rows += [("enter", "Open the article or story"), ("tab", "Move between panes"),
+        rows += [("X", "On a story: split the selected copy out (M, J: mark it, merge it)"),
+                 ("enter", "Open the article or story"), ("tab", "Move between panes"),
                  ("ctrl+p", "Command palette: every action")]
         return rows
 
@@ -889,6 +1013,11 @@ class PartwatchApp(App[None]):
             ("Dismiss suggestion", "Never suggest the selected question again", self.action_dismiss),
             ("Mark watch item seen", "Mark the selected watch item's hits seen", self.action_seen),
             ("Mark all watch items seen", "Mark every watch item's hits seen", self.action_all_seen),
+            ("Mark story for merge", "Mark the selected story to merge others into", self.action_mark_story),
+            ("Merge story into marked", "Merge the selected story into the marked one",
+             self.action_merge_story),
+            ("Split copy out of story", "On a story: take the selected copy out of it",
+             self.action_split_copy),
             ("Help", "Show the key bindings", self.action_help),
             ("Quit", "Leave partwatch", self.exit),
         ]

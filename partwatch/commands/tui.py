@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from partwatch import desk_sync, desk_views
+from partwatch import desk_sync, desk_views, stories_sync
 from partwatch.commands.common import UsageProblem, load, plain
 from partwatch.config import Config
 from partwatch.refresh import RefreshReport
@@ -142,3 +142,9 @@ class DeskService:
     def mark_seen(self, db: Any, item_ids: list[str] | None) -> int:
         with transaction(db):
             return store_desk.mark_seen(db, item_ids)
+
+    def merge_stories(self, db: Any, story_a: int, story_b: int) -> int:
+        return stories_sync.merge(db, self.config, story_a, story_b)
+
+    def split_article(self, db: Any, article_id: int) -> int:
+        return stories_sync.split(db, self.config, article_id)

@@ -130,6 +130,7 @@ class LazyList(ScrollView, can_focus=True):
         self.page_size = page_size
         self._state = _State()
         self._generation = 0
+        self._prefer: Hashable | None = None
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
 
     # ---- data -----------------------------------------------------------------------------
@@ -159,11 +160,17 @@ class LazyList(ScrollView, can_focus=True):
         """Read the list again from the start (as many rows as are held now, at least a page)."""
         self._generation += 1
         keep = self.current.key if keep_selection and self.current else None
+        if self._prefer is not None:
+            keep, self._prefer = self._prefer, None
         limit = max(self.page_size, len(self._state.rows)) if keep_selection else self.page_size
         if not keep_selection:
             self.cursor = 0
             self.scroll_to(y=0, animate=False)
         self._start(None, limit, replace=True, keep=keep)
+
+    def prefer(self, key: Hashable) -> None:
+        """Put the cursor on this row after the next reload (a merged story has a new row)."""
+        self._prefer = key
 
     def set_rows(self, rows: list[Row]) -> None:
         """Show rows computed elsewhere (small lists)."""
