@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from store.desk_records import AdoptedQuestion
 from tracking.questions import QuestionView, Suggestion, adopted_question
 from tracking.timeline import TimelineEntry
 from tui.services import ExportService, PollService, PollSummary, Progress, WatchHitNote, WatchLine
+
+if TYPE_CHECKING:
+    from tui.app import PartwatchApp
 
 
 def poll_service(config: Config, *, force: bool = True) -> PollService:
@@ -62,17 +65,21 @@ def export_service(config: Config) -> ExportService | None:
 def open_dashboard(config: Config, *, poll: PollService | None = None,
                    export: ExportService | None | Callable[..., Path] = None) -> None:
     """Run the dashboard until the user quits; a bad database is one line and exit 2."""
-    from tui.app import PartwatchApp
-
     try:
         open_db(config.db_path).conn.close()
     except StoreError as exc:
         raise UsageProblem(str(exc)) from None
-    app = PartwatchApp(config.db_path, config,
-                       poll=poll if poll is not None else poll_service(config),
-                       export=export if export is not None else export_service(config),
-                       desk=DeskService(config))
-    app.run()
+    dashboard(config, poll=poll if poll is not None else poll_service(config),
+              export=export if export is not None else export_service(config)).run()
+
+
+def dashboard(config: Config, *, poll: PollService | None = None,
+              export: ExportService | None | Callable[..., Path] = None) -> PartwatchApp:
+    """The dashboard over `config`: its desk, and its keys remapped by [keys]."""
+    from tui.app import PartwatchApp
+
+    return PartwatchApp(config.db_path, config, poll=poll, export=export,
+                        desk=DeskService(config), keymap=dict(config.keys))
 
 
 @click.command("tui")
