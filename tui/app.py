@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -71,6 +72,8 @@ VIEWS = ("timeline", "stories", "questions", "watch", "feeds", "articles", "sear
 VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Questions", "watch": "Watch",
                "feeds": "Feeds", "articles": "Articles", "search": "Search"}
 CHANGE_POLL_SECONDS = 2.5
+HEAP_SWEEP_SECONDS = 30                   # a full garbage collection at most this often ...
+IDLE_SECONDS = 3.0                        # ... and only once no key or click came for this long
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
 SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
@@ -228,6 +231,7 @@ class PartwatchApp(App[None]):
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
         self.merge_target: tuple[int, str] | None = None    # the story marked to merge into (id, title)
+        self._last_input = time.monotonic()
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -296,6 +300,7 @@ class PartwatchApp(App[None]):
         self.load_start()
         if self.change_poll_seconds:
             self.set_interval(self.change_poll_seconds, self.check_for_changes)
+        self.set_interval(HEAP_SWEEP_SECONDS, self._sweep_heap_when_idle)
 
     # ---- lists ----------------------------------------------------------------------------
     def list_for(self, view: str) -> LazyList:
@@ -394,6 +399,19 @@ class PartwatchApp(App[None]):
         counting when dropped (rows and strips hold no cycles), so a reload frees the old pages."""
         gc.collect(1)
         gc.freeze()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _sweep_heap_when_idle(self) -> None:
+        """What was frozen and has died since in a cycle (a closed story screen, a toast gone)
+        is only found by a full collection over everything: run one while nobody is typing."""
+        if time.monotonic() - self._last_input >= IDLE_SECONDS:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     @property
     def narrow(self) -> bool:

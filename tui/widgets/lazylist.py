@@ -225,7 +225,8 @@ class LazyList(ScrollView, can_focus=True):
         state.more = page.more
         state.total = page.total if page.total is not None else (
             None if page.more else len(state.rows))
-        self._cache.clear()
+        if replace:                           # an appended page leaves the lines held as they are
+            self._cache.clear()
         self._resize()
         if replace:
             index = 0
