@@ -804,15 +804,19 @@ class PartwatchApp(App[None]):
         return (row is not None and isinstance(row.data, views.StoryRef) and self.merge_target is not None
                 and self.merge_target[0] != row.data.story_id)
 
-    def action_mark_story(self) -> None:
+    def _on_story(self, on_screen: Callable[[StoryScreen], None], on_row: Callable[[int, str], None]) -> None:
+        """M and J (and their palette entries): on the open story, else on the Stories row."""
         if isinstance(self.screen, StoryScreen):
-            self.screen.action_mark()
+            on_screen(self.screen)
             return
         row = self.current_list.current
         if row is not None and isinstance(row.data, views.StoryRef):
-            self.mark_story(row.data.story_id, views.row_title(row))
+            on_row(row.data.story_id, views.row_title(row))
         else:
             self.notify("Pick a story in the Stories view (2) first.", severity="warning")
+
+    def action_mark_story(self) -> None:
+        self._on_story(StoryScreen.action_mark, self.mark_story)
 
     def mark_story(self, story_id: int, title: str) -> None:
         """Mark the story to merge others into (M again on it unmarks it)."""
@@ -830,14 +834,7 @@ class PartwatchApp(App[None]):
         self.refresh_bindings()
 
     def action_merge_story(self) -> None:
-        if isinstance(self.screen, StoryScreen):
-            self.screen.action_merge()
-            return
-        row = self.current_list.current
-        if row is not None and isinstance(row.data, views.StoryRef):
-            self.merge_into_marked(row.data.story_id, views.row_title(row))
-        else:
-            self.notify("Pick a story in the Stories view (2) first.", severity="warning")
+        self._on_story(StoryScreen.action_merge, self.merge_into_marked)
 
     def merge_into_marked(self, story_id: int, title: str) -> None:
         """Ask, then merge this story into the marked one (in a worker, like the CLI's merge)."""

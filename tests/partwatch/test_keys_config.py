@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
-
-from partwatch.config import ConfigError, load_config
+from partwatch.config import load_config
 from partwatch.keys import BINDING_IDS
-
-Writer = Callable[[str], Path]
-
-
-def error(write_config: Writer, text: str) -> str:
-    with pytest.raises(ConfigError) as caught:
-        load_config(write_config(text))
-    message = str(caught.value)
-    assert "\n" not in message and "config.toml" in message
-    return message
+from tests.partwatch.test_config import Writer, error
 
 
 def test_keys_map_binding_ids_quoted_or_dotted(write_config: Writer) -> None:

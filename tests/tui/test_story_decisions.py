@@ -6,10 +6,9 @@ from __future__ import annotations
 from partwatch import stories_sync
 from store import stories as store
 from store.db import open_db
-from tests.tui.conftest import settle
+from tests.tui.conftest import open_story, settle
 from tui.app import PartwatchApp
 from tui.screens.dialogs import ConfirmDialog
-from tui.screens.story import StoryScreen
 from tui.views import StoryRef
 from tui.widgets.lazylist import LazyList
 
@@ -68,12 +67,7 @@ async def test_splitting_a_copy_out_of_a_story_on_the_story_screen(make_app, fix
         before = story_ids(app)
         index = next(i for i, row in enumerate(stories.rows) if row.cells[4].plain == "2")   # two copies
         story = stories.rows[index].data.story_id
-        for _ in range(index):
-            await pilot.press("down")
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, StoryScreen)
+        screen = await open_story(pilot, index)
         copies = screen.query_one("#story-copies", LazyList)
         assert len(copies.rows) == 2
         other = copies.current.data.article_id
