@@ -400,6 +400,12 @@ class PartwatchApp(App[None]):
         gc.collect(1)
         gc.freeze()
 
+    def on_unmount(self) -> None:
+        """Leaving: hand the heap back to the collector (a process that runs the dashboard more
+        than once, like the test suite, must not keep every closed one frozen)."""
+        gc.unfreeze()
+        gc.collect()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self._last_input = time.monotonic()
