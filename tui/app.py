@@ -232,6 +232,8 @@ class PartwatchApp(App[None]):
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
         self.merge_target: tuple[int, str] | None = None    # the story marked to merge into (id, title)
         self._last_input = time.monotonic()
+        self._lists: dict[str, LazyList] = {}
+        self._tabs: TabbedContent | None = None
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -304,14 +306,21 @@ class PartwatchApp(App[None]):
 
     # ---- lists ----------------------------------------------------------------------------
     def list_for(self, view: str) -> LazyList:
-        return self._q(f"#{view}-list", LazyList)
+        """The view's list, looked up once (the key bar asks every binding's check_action, each
+        asking for the current list, on every focus move: a DOM query each time added up)."""
+        found = self._lists.get(view)
+        if found is None:
+            found = self._lists[view] = self._q(f"#{view}-list", LazyList)
+        return found
 
     @property
     def view(self) -> str:
-        try:
-            return self._q("#views", TabbedContent).active or "timeline"
-        except NoMatches:
-            return "timeline"
+        if self._tabs is None:
+            try:
+                self._tabs = self._q("#views", TabbedContent)
+            except NoMatches:
+                return "timeline"
+        return self._tabs.active or "timeline"
 
     @property
     def current_list(self) -> LazyList:

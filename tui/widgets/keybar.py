@@ -15,30 +15,29 @@ from textual.widgets import Static
 
 
 class KeyBar(Static):
-    _shown: tuple[tuple[str, str, bool], ...] | None = None
+    _shown: tuple[tuple[str, str, bool, str], ...] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        parts: list[Content] = []
+        shown: list[tuple[str, str, bool, str]] = []
         seen: set[str] = set()
-        shown: list[tuple[str, str, bool]] = []
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            shown.append((key, binding.description, enabled))
-            style = "bold $footer-key-foreground" if enabled else "dim"
-            parts.append(Content.from_markup(f"[{style}]$key[/] $description", key=key,
-                                             description=binding.description)
-                         .stylize(f"@click=app.simulate_key({binding.key.split(',')[0]!r})"))
-        palette = Content.from_markup("[bold $footer-key-foreground]^p[/] palette").stylize(
-            "@click=app.command_palette")
+            shown.append((self.app.get_key_display(binding), binding.description, enabled,
+                          binding.key.split(",")[0]))
         if tuple(shown) == self._shown:
             return
         self._shown = tuple(shown)
+        parts = [Content.from_markup(f"[{'bold $footer-key-foreground' if enabled else 'dim'}]$key[/] "
+                                     "$description", key=key, description=description)
+                 .stylize(f"@click=app.simulate_key({press!r})")
+                 for key, description, enabled, press in shown]
+        palette = Content.from_markup("[bold $footer-key-foreground]^p[/] palette").stylize(
+            "@click=app.command_palette")
         line = Content("  ").join(parts)
         self.update(line + Content("  ") + palette if parts else palette, layout=False)
