@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from feeds.records import PollSettings
+from partwatch.keys import BINDING_IDS, bad_key
 from tracking.model import DedupeSettings, Partnership, Question, Terms, WatchItem
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Config:
     questions: tuple[Question, ...] = ()
     watch: tuple[WatchItem, ...] = ()
     notify: tuple[NotifyEntry, ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()  # [keys]: (binding id, keys) for the dashboard
 
     def partnership(self, partnership_id: str) -> Partnership | None:
         return next((p for p in self.partnerships if p.id == partnership_id), None)
@@ -129,6 +131,7 @@ _TOP_LEVEL = {
     "store": "table", "poll": "table", "dedupe": "table",
     "feeds": "array", "partnerships": "array", "questions": "array", "watch": "array",
     "notify": "array",
+    "keys": "table",
 }
 _FEED_KEYS = ("url", "name", "full_text")
 _PARTNERSHIP_KEYS = ("id", "name", "parties")
@@ -262,7 +265,30 @@ class _Validator:
             questions=self.questions(data.get("questions", []), known),
             watch=watch,
             notify=notify_entries(self, data.get("notify", []), [w.id for w in watch], known),
+            keys=self.keys(data.get("keys", {})),
         )
+
+    def keys(self, data: Mapping[str, Any], prefix: str = "") -> tuple[tuple[str, str], ...]:
+        """[keys]: binding id = "keys". An unquoted dotted id (view.feeds = "f") is a nested
+        table to TOML, so nested tables are read as dotted ids too."""
+        found: list[tuple[str, str]] = []
+        for name, value in data.items():
+            binding = prefix + name
+            if isinstance(value, dict):
+                found += self.keys(value, binding + ".")
+                continue
+            line = self.locate("keys", None, binding)
+            if binding not in BINDING_IDS:
+                close = difflib.get_close_matches(binding, list(BINDING_IDS), n=1, cutoff=0.6)
+                fix = f'did you mean "{close[0]}"?' if close else "the README lists the binding ids"
+                self.fail("[keys]", f'has unknown binding id "{binding}"', fix, line)
+            keys = self.expect("keys", None, binding, value, str, '"ctrl+f"').strip()
+            wrong = bad_key(keys)
+            if wrong is not None:
+                self.fail("[keys]", f'{binding} = {_show(value)}: "{wrong}" is not a key name',
+                          'write keys like "f", "ctrl+f" or "f5,ctrl+f"', line)
+            found.append((binding, keys))
+        return tuple(found)
 
     def _top_line(self, key: str) -> int | None:
         pattern = re.compile(rf"^\s*(\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")

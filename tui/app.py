@@ -23,7 +23,9 @@ stale.
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
@@ -57,7 +61,7 @@ from store import reading
 from store.db import open_db
 from tui import views
 from tui.commands import PartwatchCommands
-from tui.screens.dialogs import ExportDialog, HelpScreen, TextDialog
+from tui.screens.dialogs import ConfirmDialog, ExportDialog, HelpScreen, TextDialog
 from tui.screens.story import StoryScreen
 from tui.services import Clock, Desk, DeskConfig, ExportService, PollService, PollSummary, WatchLine, utc_now
 from tui.text import clean_line, sparkline
@@ -68,15 +72,26 @@ VIEWS = ("timeline", "stories", "questions", "watch", "feeds", "articles", "sear
 VIEW_TITLES = {"timeline": "Timeline", "stories": "Stories", "questions": "Questions", "watch": "Watch",
                "feeds": "Feeds", "articles": "Articles", "search": "Search"}
 CHANGE_POLL_SECONDS = 2.5
+HEAP_SWEEP_SECONDS = 30                   # a full garbage collection at most this often ...
+IDLE_SECONDS = 3.0                        # ... and only once no key or click came for this long
 PREVIEW_DELAY = 0.12
 NARROW = 100                              # below this many columns the picker folds into a line
 SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
 ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")
 DASHBOARD_ONLY = frozenset({"search", "partnerships", "show_view", "cycle_partnership", "toggle_read",
-                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave"})
+                            "answer", "reopen", "adopt", "dismiss", "seen", "all_seen", "leave",
+                            "mark_story", "merge_story"})
 ALL = ""                                  # "all partnerships" in the saved UI state
 ALL_OPTION = "*all*"                      # ... and its option id in the picker
 W = TypeVar("W", bound=Widget)
+
+
+class DeskScreen(Screen[None]):
+    """The dashboard's screen. Textual repaints the whole screen whenever the focus moves (its
+    `focused` reactive repaints); here only the widgets whose focus styles change repaint (the
+    stylesheet refreshes them), so a view switch redraws the view, not the picker and reader."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,14 @@ class StartState(Message):
     def __init__(self, partnership: str | None) -> None:
         super().__init__()
         self.partnership = partnership
+
+
+class StoriesChanged(Message):
+    """A merge or a split was saved: reload, with the cursor on the story it left."""
+
+    def __init__(self, change: views.StoryChange) -> None:
+        super().__init__()
+        self.change = change
 
 
 class Changed(Message):
@@ -173,6 +196,8 @@ class PartwatchApp(App[None]):
         Binding("x", "dismiss", "Dismiss", id="question.dismiss"),
         Binding("s", "seen", "Mark seen", id="watch.seen"),
         Binding("S", "all_seen", "All seen", id="watch.all_seen"),
+        Binding("M", "mark_story", "Mark story", id="story.mark"),
+        Binding("J", "merge_story", "Merge", id="story.merge"),
     ]
 
     def __init__(self, db_path: str | Path, config: DeskConfig | None = None, *,
@@ -205,6 +230,10 @@ class PartwatchApp(App[None]):
         self._row_actions: tuple[bool, ...] = ()
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
+        self.merge_target: tuple[int, str] | None = None    # the story marked to merge into (id, title)
+        self._last_input = time.monotonic()
+        self._lists: dict[str, LazyList] = {}
+        self._tabs: TabbedContent | None = None
 
     # ---- connections ----------------------------------------------------------------------
     def thread_db(self) -> Any:
@@ -219,6 +248,9 @@ class PartwatchApp(App[None]):
     def _q(self, selector: str, expect: type[W]) -> W:
         """A widget of the dashboard (App.query_one would search whichever screen is on top)."""
         return self.screen_stack[0].query_one(selector, expect)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DeskScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -270,17 +302,25 @@ class PartwatchApp(App[None]):
         self.load_start()
         if self.change_poll_seconds:
             self.set_interval(self.change_poll_seconds, self.check_for_changes)
+        self.set_interval(HEAP_SWEEP_SECONDS, self._sweep_heap_when_idle)
 
     # ---- lists ----------------------------------------------------------------------------
     def list_for(self, view: str) -> LazyList:
-        return self._q(f"#{view}-list", LazyList)
+        """The view's list, looked up once (the key bar asks every binding's check_action, each
+        asking for the current list, on every focus move: a DOM query each time added up)."""
+        found = self._lists.get(view)
+        if found is None:
+            found = self._lists[view] = self._q(f"#{view}-list", LazyList)
+        return found
 
     @property
     def view(self) -> str:
-        try:
-            return self._q("#views", TabbedContent).active or "timeline"
-        except NoMatches:
-            return "timeline"
+        if self._tabs is None:
+            try:
+                self._tabs = self._q("#views", TabbedContent)
+            except NoMatches:
+                return "timeline"
+        return self._tabs.active or "timeline"
 
     @property
     def current_list(self) -> LazyList:
@@ -350,11 +390,43 @@ class PartwatchApp(App[None]):
                                                     totals.unread, totals.feeds, extra)))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        if self.dashboard is None:
+            self._settle_heap()
         board = self.dashboard = message.dashboard
         self.set_class(board.empty, "-empty")
         self._draw_picker()
         self._update_header()
         self._update_tab_labels()
+
+    @staticmethod
+    def _settle_heap() -> None:
+        """Keep Python's full garbage collections off the keystrokes. A full collection walks
+        every tracked object (Textual's widgets, the desk's caches, the pages held: ~100k objects
+        at 100k articles) and stalled one keystroke in ten by 70-140 ms. So once started and after
+        each page taken in, the young cycles are collected (a few ms) and what survives is frozen
+        out of the collector's sight (gc.freeze). Frozen objects are still freed by reference
+        counting when dropped (rows and strips hold no cycles), so a reload frees the old pages."""
+        gc.collect(1)
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        """Leaving: hand the heap back to the collector (a process that runs the dashboard more
+        than once, like the test suite, must not keep every closed one frozen)."""
+        gc.unfreeze()
+        gc.collect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _sweep_heap_when_idle(self) -> None:
+        """What was frozen and has died since in a cycle (a closed story screen, a toast gone)
+        is only found by a full collection over everything: run one while nobody is typing."""
+        if time.monotonic() - self._last_input >= IDLE_SECONDS:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
     @property
     def narrow(self) -> bool:
@@ -493,17 +565,20 @@ class PartwatchApp(App[None]):
         if view != "search" and tabs.active != "search":
             self._previous_view = view
         tabs.active = view
-        if view == "search":
-            self._q("#search-input", Input).focus()
-        else:
-            self.list_for(view).focus()
+        self._focus_now(self._q("#search-input", Input) if view == "search" else self.list_for(view))
+
+    def _focus_now(self, widget: Widget) -> None:
+        """Focus in the same frame as the view appears (Widget.focus waits a turn and repaints the
+        widget even when it has the focus already: one more full repaint of the list per switch)."""
+        if self.screen_stack[0].focused is not widget:
+            self.screen_stack[0].set_focus(widget)
 
     @on(TabbedContent.TabActivated, "#views")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         view = event.pane.id or "timeline"
         if view != "search":
             self._previous_view = view
-            self.list_for(view).focus()
+            self._focus_now(self.list_for(view))
         self.refresh_bindings()
         self._refresh_visible()
         row = self.list_for(view).current
@@ -550,13 +625,15 @@ class PartwatchApp(App[None]):
     def _refresh_row_bindings(self, row: Row) -> None:
         """Answer, reopen, adopt, dismiss and seen apply to some rows only: redraw the key bar
         when that changes (not on every cursor move: that is the hot path)."""
-        applies = tuple(views.action_applies(action, row) for action in ROW_ACTIONS)
+        applies = tuple(views.action_applies(action, row) for action in ROW_ACTIONS) + (
+            self._merges_into_marked(row),)
         if applies != self._row_actions:
             self._row_actions = applies
             self.refresh_bindings()
 
     @on(LazyList.Loaded)
     def _loaded(self, event: LazyList.Loaded) -> None:
+        self._settle_heap()
         if event.lazy_list is self.current_list:
             self.refresh_bindings()
 
@@ -673,6 +750,14 @@ class PartwatchApp(App[None]):
                 return False
             row = self.current_list.current
             return views.action_applies(action, row)
+        if action in ("mark_story", "merge_story"):
+            if self.view != "stories":
+                return False
+            row = self.current_list.current
+            if row is None or not isinstance(row.data, views.StoryRef):
+                return False
+            return action == "mark_story" or (self.merge_target is not None
+                                              and self.merge_target[0] != row.data.story_id)
         if action == "export":
             return self.export_service is not None
         if action == "poll":
@@ -731,6 +816,102 @@ class PartwatchApp(App[None]):
         self.post_message(Changed())
 
     def on_changed(self, message: Changed) -> None:
+        self.reload_all()
+
+    # ---- story merge and split (the same as `partwatch stories merge/split`) ---------------
+    def _merges_into_marked(self, row: Row | None) -> bool:
+        return (row is not None and isinstance(row.data, views.StoryRef) and self.merge_target is not None
+                and self.merge_target[0] != row.data.story_id)
+
+    def _on_story(self, on_screen: Callable[[StoryScreen], None], on_row: Callable[[int, str], None]) -> None:
+        """M and J (and their palette entries): on the open story, else on the Stories row."""
+        if isinstance(self.screen, StoryScreen):
+            on_screen(self.screen)
+            return
+        row = self.current_list.current
+        if row is not None and isinstance(row.data, views.StoryRef):
+            on_row(row.data.story_id, views.row_title(row))
+        else:
+            self.notify("Pick a story in the Stories view (2) first.", severity="warning")
+
+    def action_mark_story(self) -> None:
+        self._on_story(StoryScreen.action_mark, self.mark_story)
+
+    def mark_story(self, story_id: int, title: str) -> None:
+        """Mark the story to merge others into (M again on it unmarks it)."""
+        stories = self.list_for("stories")
+        if self.merge_target is not None and self.merge_target[0] == story_id:
+            self.merge_target = None
+            stories.border_title = None
+            self.notify("Unmarked.")
+        else:
+            self.merge_target = (story_id, title)
+            stories.border_title = Text(f"Merge into: {clean_line(title)}", no_wrap=True, overflow="ellipsis")
+            self.notify(f"Marked to merge into: {clean_line(title)}\n"
+                        "J on another story merges it into this one.", markup=False)
+        self._row_actions = ()
+        self.refresh_bindings()
+
+    def action_merge_story(self) -> None:
+        self._on_story(StoryScreen.action_merge, self.merge_into_marked)
+
+    def merge_into_marked(self, story_id: int, title: str) -> None:
+        """Ask, then merge this story into the marked one (in a worker, like the CLI's merge)."""
+        target = self.merge_target
+        if target is None:
+            self.notify("Mark the story to merge into first (M).", severity="warning")
+            return
+        if target[0] == story_id:
+            self.notify("That is the marked story itself.", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.change_stories(views.merge_stories, target[0], story_id)
+
+        self.push_screen(ConfirmDialog("Merge these two stories?", [f"into: {target[1]}", f"merge: {title}"],
+                                       accept="Merge"), confirmed)
+
+    def split_copy(self, story_id: int, article_id: int, title: str) -> None:
+        """Ask, then take one copy out of its story (the story screen's X)."""
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.change_stories(views.split_copy, story_id, article_id)
+
+        self.push_screen(ConfirmDialog("Split this copy out of the story?", [title], accept="Split"),
+                         confirmed)
+
+    def action_split_copy(self) -> None:
+        """From the command palette: the story screen's split, when a story is open."""
+        screen = self.screen
+        if isinstance(screen, StoryScreen):
+            screen.action_split()
+        else:
+            self.notify("Open a story first (enter on a story), then pick the copy to split out.",
+                        severity="warning")
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def change_stories(self, change: Callable[..., views.StoryChange], *args: Any) -> None:
+        if self.desk is None:
+            self.call_from_thread(self.notify, "The desk is not available here.", severity="warning")
+            return
+        try:
+            done = change(self.thread_db(), self.desk, *args)
+        except Exception as exc:  # noqa: BLE001 - shown to the user (e.g. a story gone meanwhile)
+            self.call_from_thread(self.notify, f"Could not change the stories: {clean_line(str(exc))}",
+                                  severity="error", markup=False)
+            return
+        self.post_message(StoriesChanged(done))
+
+    def on_stories_changed(self, message: StoriesChanged) -> None:
+        change = message.change
+        self.merge_target = None
+        self.list_for("stories").border_title = None
+        self.list_for("stories").prefer(("story", change.story))
+        self.notify(change.note, markup=False)
+        for screen in self.screen_stack:
+            if isinstance(screen, StoryScreen):
+                screen.show_story(change.story)
         self.reload_all()
 
     # ---- noticing other writers -----------------------------------------------------------
@@ -842,7 +1023,8 @@ class PartwatchApp(App[None]):
             assert isinstance(binding, Binding)
             key = self.get_key_display(binding)
             rows.append((key, binding.description))
-        rows += [("enter", "Open the article or story"), ("tab", "Move between panes"),
+        rows += [("X", "On a story: split the selected copy out (M, J: mark it, merge it)"),
+                 ("enter", "Open the article or story"), ("tab", "Move between panes"),
                  ("ctrl+p", "Command palette: every action")]
         return rows
 
@@ -865,6 +1047,11 @@ class PartwatchApp(App[None]):
             ("Dismiss suggestion", "Never suggest the selected question again", self.action_dismiss),
             ("Mark watch item seen", "Mark the selected watch item's hits seen", self.action_seen),
             ("Mark all watch items seen", "Mark every watch item's hits seen", self.action_all_seen),
+            ("Mark story for merge", "Mark the selected story to merge others into", self.action_mark_story),
+            ("Merge story into marked", "Merge the selected story into the marked one",
+             self.action_merge_story),
+            ("Split copy out of story", "On a story: take the selected copy out of it",
+             self.action_split_copy),
             ("Help", "Show the key bindings", self.action_help),
             ("Quit", "Leave partwatch", self.exit),
         ]

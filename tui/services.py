@@ -97,6 +97,14 @@ class Desk(Protocol):
 
     def mark_seen(self, db: Any, item_ids: list[str] | None) -> int: ...
 
+    def merge_stories(self, db: Any, story_a: int, story_b: int) -> int:
+        """Merge two stories (a manual decision, kept across rebuilds); the id of the merged one."""
+        ...
+
+    def split_article(self, db: Any, article_id: int) -> int:
+        """Take an article out of its story (kept across rebuilds); the id of its own new story."""
+        ...
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)

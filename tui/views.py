@@ -19,6 +19,7 @@ from store.feeds import list_feeds
 from store.records import Feed
 from store.search import search
 from store.stories import contradictions_of
+from store.stories import story_of as story_of_articles
 from tracking.questions import QuestionView, Suggestion
 from tracking.timeline import TimelineEntry, period_label
 from tui.services import Desk, WatchLine
@@ -523,3 +524,27 @@ def story_detail(db: Any, story_id: int) -> tuple[Text, list[Row], list[list[Tex
         card.append("\n“" + clean_line(side.sentence) + "”")
         sides_by_number.setdefault(side.number, []).append(card)
     return head, [copy_row(m) for m in members], [sides_by_number[n] for n in sorted(sides_by_number)]
+
+
+# ---- manual story decisions (the same as `partwatch stories merge/split`) -------------------------
+@dataclass(frozen=True)
+class StoryChange:
+    """What a merge or a split did: the note for the user and the story to keep selected."""
+
+    note: str
+    story: int
+
+
+def merge_stories(db: Any, desk: Desk, into: int, other: int) -> StoryChange:
+    """Merge `other` into `into`. The store keeps the earlier-founded id, which may be either."""
+    kept = desk.merge_stories(db, into, other)
+    return StoryChange(f"Merged: story {kept} now holds both (kept across rebuilds).", kept)
+
+
+def split_copy(db: Any, desk: Desk, story_id: int, article_id: int) -> StoryChange:
+    """Take one copy out of a story; the story screen then shows what is left of the story,
+    whose id changes when the copy taken out was the one that founded it."""
+    others = [m.id for m in reading.story_members(db, story_id) if m.id != article_id]
+    own = desk.split_article(db, article_id)
+    rest = story_of_articles(db, others[:1]).get(others[0], story_id) if others else story_id
+    return StoryChange(f"Split: the copy is now story {own} (kept across rebuilds).", rest)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from partwatch import desk_sync, desk_views
+from partwatch import desk_sync, desk_views, stories_sync
 from partwatch.commands.common import UsageProblem, load, plain
 from partwatch.config import Config
 from partwatch.refresh import RefreshReport
@@ -24,6 +24,9 @@ from store.desk_records import AdoptedQuestion
 from tracking.questions import QuestionView, Suggestion, adopted_question
 from tracking.timeline import TimelineEntry
 from tui.services import ExportService, PollService, PollSummary, Progress, WatchHitNote, WatchLine
+
+if TYPE_CHECKING:
+    from tui.app import PartwatchApp
 
 
 def poll_service(config: Config, *, force: bool = True) -> PollService:
@@ -62,14 +65,18 @@ def export_service(config: Config) -> ExportService | None:
 def open_dashboard(config: Config, *, poll: PollService | None = None,
                    export: ExportService | None | Callable[..., Path] = None) -> None:
     """Run the dashboard until the user quits; a bad database is one line and exit 2."""
+    check_database(config)
+    dashboard(config, poll=poll if poll is not None else poll_service(config),
+              export=export if export is not None else export_service(config)).run()
+
+
+def dashboard(config: Config, *, poll: PollService | None = None,
+              export: ExportService | None | Callable[..., Path] = None) -> PartwatchApp:
+    """The dashboard over `config`: its desk, and its keys remapped by [keys]."""
     from tui.app import PartwatchApp
 
-    check_database(config)
-    app = PartwatchApp(config.db_path, config,
-                       poll=poll if poll is not None else poll_service(config),
-                       export=export if export is not None else export_service(config),
-                       desk=DeskService(config))
-    app.run()
+    return PartwatchApp(config.db_path, config, poll=poll, export=export,
+                        desk=DeskService(config), keymap=dict(config.keys))
 
 
 def check_database(config: Config) -> None:
@@ -147,3 +154,9 @@ class DeskService:
     def mark_seen(self, db: Any, item_ids: list[str] | None) -> int:
         with transaction(db):
             return store_desk.mark_seen(db, item_ids)
+
+    def merge_stories(self, db: Any, story_a: int, story_b: int) -> int:
+        return stories_sync.merge(db, self.config, story_a, story_b)
+
+    def split_article(self, db: Any, article_id: int) -> int:
+        return stories_sync.split(db, self.config, article_id)

@@ -83,3 +83,16 @@ async def settle(pilot: Pilot[Any], rounds: int = 200) -> None:
                 or any(lazy._state.loading for lazy in lists)
                 or not tabs_laid_out(pilot))
         quiet = 0 if busy else quiet + 1
+
+
+async def open_story(pilot: Pilot[Any], index: int) -> Any:
+    """Move to the index-th row of the visible list, press Enter, and return the story screen."""
+    from tui.screens.story import StoryScreen
+
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StoryScreen)
+    return screen

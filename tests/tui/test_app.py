@@ -13,7 +13,7 @@ from textual.widgets import Static, TabbedContent
 from feeds.records import FeedResult, ParsedArticle, PollSettings
 from store.db import open_db
 from store.feeds import get_feed, store_result
-from tests.tui.conftest import settle
+from tests.tui.conftest import open_story, settle
 from tests.tui.fixture import FEED_URLS, NOW
 from tui.app import PartwatchApp
 from tui.services import PollSummary, WatchHitNote
@@ -272,7 +272,6 @@ def test_clean_strips_control_characters():
 
 
 async def test_enter_on_a_story_opens_every_copy_and_its_contradictions(make_app):
-    from tui.screens.story import StoryScreen
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -281,12 +280,7 @@ async def test_enter_on_a_story_opens_every_copy_and_its_contradictions(make_app
         stories = app.list_for("stories")
         index = next(i for i, row in enumerate(stories.rows) if row.cells[-1].plain)   # the ⚠ one
         assert stories.rows[index].cells[4].plain == "2"                                # two outlets
-        for _ in range(index):
-            await pilot.press("down")
-        await pilot.press("enter")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, StoryScreen)
+        screen = await open_story(pilot, index)
         copies = screen.query_one("#story-copies", LazyList)
         assert [row.cells[2].plain for row in copies.rows] == ["The Decoder", "TechNewsHub"]
         assert copies.rows[1].cells[4].plain == "https://farm.example/f1"

@@ -1,4 +1,4 @@
-"""Small modal screens: help, a one-line text prompt, and the export path prompt.
+"""Small modal screens: help, a one-line text prompt, the export path prompt and a yes/no confirm.
 
 Escape always closes a dialog first (the app's Escape and q only act once no dialog is open).
 """
@@ -87,3 +87,36 @@ class ExportDialog(TextDialog):
     def __init__(self, default: str) -> None:
         super().__init__("Export the briefing to Markdown", "Where should it be written?", value=default,
                          accept="Export")
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before a change that is not undone by a key (a story merge or split): Enter or the
+    button confirms, Escape cancels. The subject lines are feed text: shown as plain text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, subjects: list[str], *, accept: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.subjects = subjects
+        self.accept = accept
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            for subject in self.subjects:
+                yield Static(Text(clean_line(subject), style="italic"), classes="dialog-note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.accept, variant="primary", id="dialog-ok")
+                yield Button("Cancel", id="dialog-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog-ok", Button).focus()
+
+    @on(Button.Pressed, "#dialog-ok")
+    def _accept(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#dialog-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

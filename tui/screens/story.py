@@ -1,4 +1,9 @@
-"""One story: every copy with outlet, time and link, its contradictions side by side, a reader."""
+"""One story: every copy with outlet, time and link, its contradictions side by side, a reader.
+
+M marks the story to merge others into, J merges this one into the marked story and X splits the
+selected copy out; the app asks first and saves in a worker (PartwatchApp.change_stories), then
+calls `show_story` with the story that is left.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ class StoryLoaded(Message):
     def __init__(self, head: Text, rows: list[Row], contradictions: list[list[Text]]) -> None:
         super().__init__()
         self.head = head
+        self.title = head.plain.split("\n", 1)[0]
         self.rows = rows
         self.contradictions = contradictions
 
@@ -38,12 +44,17 @@ class StoryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "close", "Back", id="story.back"),
         Binding("o", "open_link", "Open link", id="story.open_link"),
+        Binding("M", "mark", "Mark story", id="story.mark"),
+        Binding("J", "merge", "Merge", id="story.merge"),
+        Binding("X", "split", "Split out", id="story.split"),
     ]
 
     def __init__(self, story_id: int) -> None:
         super().__init__()
         self.story_id = story_id
         self.url: str | None = None
+        self.story_title = ""
+        self._cursor = 0                      # kept across a reload (after a split)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -72,8 +83,12 @@ class StoryScreen(Screen[None]):
         self.post_message(StoryLoaded(head, rows, contradictions))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
+        self.story_title = message.title
         self.query_one("#story-head", Static).update(message.head)
-        self.query_one("#story-copies", LazyList).set_rows(message.rows)
+        copies = self.query_one("#story-copies", LazyList)
+        copies.set_rows(message.rows)
+        if message.rows:
+            copies.cursor = min(self._cursor, len(message.rows) - 1)
         box = self.query_one("#contradictions", VerticalScroll)
         box.remove_children()
         box.display = bool(message.contradictions)
@@ -81,6 +96,7 @@ class StoryScreen(Screen[None]):
         for sides in message.contradictions:
             box.mount(Horizontal(*[Static(side, classes="contradiction-side") for side in sides],
                                  classes="contradiction"))
+        self.refresh_bindings()
 
     @on(LazyList.Highlighted, "#story-copies")
     def _copy_highlighted(self, event: LazyList.Highlighted) -> None:
@@ -109,3 +125,31 @@ class StoryScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def show_story(self, story_id: int) -> None:
+        """Read the story again (after a merge or split its id may have changed)."""
+        self.story_id = story_id
+        self._cursor = self.query_one("#story-copies", LazyList).cursor
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "merge":
+            target = self.app.merge_target  # type: ignore[attr-defined]
+            return target is not None and target[0] != self.story_id
+        if action == "split":
+            return len(self.query_one("#story-copies", LazyList).rows) > 1
+        return True
+
+    def action_mark(self) -> None:
+        self.app.mark_story(self.story_id, self.story_title)  # type: ignore[attr-defined]
+        self.refresh_bindings()
+
+    def action_merge(self) -> None:
+        self.app.merge_into_marked(self.story_id, self.story_title)  # type: ignore[attr-defined]
+
+    def action_split(self) -> None:
+        row = self.query_one("#story-copies", LazyList).current
+        if row is None or not isinstance(row.data, views.ArticleRef):
+            return
+        title = row.cells[3].plain                # the copy's title (COPY_COLUMNS)
+        self.app.split_copy(self.story_id, row.data.article_id, title)  # type: ignore[attr-defined]

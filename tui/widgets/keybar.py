@@ -3,7 +3,8 @@
 Textual's Footer recomposes one widget per key whenever the bindings change, which happens on
 every focus change; measured here it cost ~60 ms per view switch. This draws the same
 information as a single Content line (clickable: a click presses the key), so a view switch
-costs one repaint of one line.
+costs one repaint of one line, and none when the keys shown stay the same: a repaint of the
+bottom line alongside one of the tabs would make Textual redraw everything between them.
 
 When the line is wider than the bar (80 columns), entries that the palette also reaches and
 that matter least while reading go first (`SHED`), then others from the right; the palette
@@ -21,6 +22,8 @@ GAP = Content("  ")
 
 
 class KeyBar(Static):
+    _shown: tuple[tuple[tuple[str | None, str, str, bool, str], ...], int] | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
@@ -29,17 +32,22 @@ class KeyBar(Static):
         self._bindings_changed(self.screen)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        parts: list[tuple[str | None, Content]] = []
+        shown: list[tuple[str | None, str, str, bool, str]] = []
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            style = "bold $footer-key-foreground" if enabled else "dim"
-            parts.append((binding.id, Content.from_markup(f"[{style}]$key[/] $description", key=key,
-                                                          description=binding.description)
-                          .stylize(f"@click=app.simulate_key({binding.key.split(',')[0]!r})")))
+            shown.append((binding.id, self.app.get_key_display(binding), binding.description, enabled,
+                          binding.key.split(",")[0]))
+        state = (tuple(shown), self.content_size.width)
+        if state == self._shown:
+            return
+        self._shown = state
+        parts = [(binding_id, Content.from_markup(
+                     f"[{'bold $footer-key-foreground' if enabled else 'dim'}]$key[/] $description",
+                     key=key, description=description).stylize(f"@click=app.simulate_key({press!r})"))
+                 for binding_id, key, description, enabled, press in shown]
         palette = Content.from_markup("[bold $footer-key-foreground]^p[/] palette").stylize(
             "@click=app.command_palette")
         room = self.content_size.width

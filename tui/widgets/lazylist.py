@@ -77,12 +77,12 @@ class LazyList(ScrollView, can_focus=True):
     """Rows with a cursor; `Highlighted` when the cursor moves, `Selected` on Enter or double click."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("enter", "select", "Open", id="open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -135,6 +135,7 @@ class LazyList(ScrollView, can_focus=True):
         self.page_size = page_size
         self._state = _State()
         self._generation = 0
+        self._prefer: Hashable | None = None
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
         self._column_widths: dict[int, list[int]] = {}
 
@@ -165,11 +166,17 @@ class LazyList(ScrollView, can_focus=True):
         """Read the list again from the start (as many rows as are held now, at least a page)."""
         self._generation += 1
         keep = self.current.key if keep_selection and self.current else None
+        if self._prefer is not None:
+            keep, self._prefer = self._prefer, None
         limit = max(self.page_size, len(self._state.rows)) if keep_selection else self.page_size
         if not keep_selection:
             self.cursor = 0
             self.scroll_to(y=0, animate=False)
         self._start(None, limit, replace=True, keep=keep)
+
+    def prefer(self, key: Hashable) -> None:
+        """Put the cursor on this row after the next reload (a merged story has a new row)."""
+        self._prefer = key
 
     def set_rows(self, rows: list[Row]) -> None:
         """Show rows computed elsewhere (small lists)."""
@@ -226,7 +233,8 @@ class LazyList(ScrollView, can_focus=True):
             state.empty = page.empty
         state.total = page.total if page.total is not None else (
             None if page.more else len(state.rows))
-        self._cache.clear()
+        if replace:                           # an appended page leaves the lines held as they are
+            self._cache.clear()
         self._resize()
         if replace:
             index = 0
@@ -260,7 +268,8 @@ class LazyList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._state.rows) + 1)
 
     def on_resize(self) -> None:
-        self._cache.clear()
+        """Lines are cached by width: a list shown again (a view switch sends it a Resize at the
+        same size) paints from its cache."""
         self._resize()
 
     def _widths(self, width: int) -> list[int]:
@@ -321,6 +330,11 @@ class LazyList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        index = y - 1 + int(self.scroll_offset.y)
+        is_cursor = index == self.cursor
+        key = (index, width, is_cursor, is_cursor and self.has_focus)
+        if y and (cached := self._cache.get(key)) is not None:
+            return cached                         # before rich_style: that lookup is the costly part
         base = self.rich_style
         if y == 0:
             widths = self._widths(width)
@@ -328,7 +342,6 @@ class LazyList(ScrollView, can_focus=True):
                       for c, w in zip(self.columns, widths, strict=True)]
             header = self._compose_line([Text(label) for label in labels], width)
             return self._strip(header, width, base + self.get_component_rich_style("lazy-list--header"))
-        index = y - 1 + int(self.scroll_offset.y)
         rows = self._state.rows
         if not rows:
             if y == 1 and self._state.loaded_once:
@@ -340,11 +353,6 @@ class LazyList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(rows):
             return Strip.blank(width, base)
-        is_cursor = index == self.cursor
-        key = (index, width, is_cursor, self.has_focus)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
         row = rows[index]
         style = base
         if row.dim:
