@@ -54,6 +54,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -507,8 +508,23 @@ class PartwatchApp(App[None]):
         room = self.size.width - (0 if self.narrow else SIDEBAR_WIDTH)
         if sum(len(label) + 2 for label in numbered.values()) > room:       # 2: a tab's padding
             numbered = {**labels, "search": "/"}
+        relabelled = []
         for key, label in numbered.items():
-            tabs.get_tab(key).label = Text(label)
+            tab = tabs.get_tab(key)
+            if tab.label.plain != label:
+                tab.label = Text(label)
+                relabelled.append(tab)
+        if relabelled:
+            # A label set while a layout is under way can keep its tab's old width (seen under
+            # load: "Timeline" for "Timeline+6"); measure the relabelled tabs again after it,
+            # then put the underline back under the active tab.
+            self.call_after_refresh(self._remeasure, relabelled)
+
+    def _remeasure(self, relabelled: list[Widget]) -> None:
+        for tab in relabelled:
+            tab.refresh(layout=True)
+        strip = self._q("#views", TabbedContent).query_one(Tabs)
+        self.call_after_refresh(strip._highlight_active, False)   # Textual's own re-placement
 
     @on(OptionList.OptionSelected, "#partnerships")
     def _partnership_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -50,13 +50,15 @@ def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
 
 
 def tabs_laid_out(pilot: Pilot[Any]) -> bool:
-    """Whether every tab has been re-measured for its current label and every underline sits
-    under its active tab. A relabelled tab keeps its old width until the next layout, so a
-    picture taken before then shows "Timeline" for "Timeline+6" (seen under load)."""
-    screen = pilot.app.screen
-    if any(tab.content_size.width != tab.label.cell_length for tab in screen.query(Tab)):
-        return False
-    for tabs in screen.query(Tabs):
+    """Whether every shown tab has been re-measured for its current label and every underline
+    sits under its active tab. A relabelled tab could keep its old width after the next layout
+    (seen under load: "Timeline" for "Timeline+6"); tui/app.py now measures it again, and this
+    waits for that before a picture is taken."""
+    for tabs in pilot.app.screen.query(Tabs):
+        if not tabs.region:                               # not shown (the first-run screen)
+            continue
+        if any(tab.content_size.width != tab.label.cell_length for tab in tabs.query(Tab)):
+            return False
         active = tabs.active_tab
         if active is None:
             continue
