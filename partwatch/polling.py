@@ -73,6 +73,7 @@ class PollSummary:
     changed_ids: list[int] = field(default_factory=list)
     refresh: RefreshReport = field(default_factory=RefreshReport)
     fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
+    index_seconds: float = 0.0      # wall time of the search index thread (beside the refresh)
     refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
     notifications: NotifyReport = field(default_factory=NotifyReport)
     notify_error: str | None = None   # the delivery pass failed: the hits stay queued
@@ -100,7 +101,7 @@ class PollSummary:
             "alerts": list(self.refresh.alerts),
             "refresh_error": self.refresh_error,
             "seconds": {"fetch_and_store": self.fetch_seconds, "full_text": self.full_text.seconds,
-                        **self.refresh.seconds},
+                        **self.refresh.seconds, "search_index": self.index_seconds},
             "notifications": self.notifications.to_json(),
             "full_text": self.full_text.to_json(),
         }
@@ -145,8 +146,10 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
             finally:
                 if indexer is not None:
                     indexer.join()
-            if indexer is not None and indexer.error is not None and summary.refresh_error is None:
-                summary.refresh_error = indexer.error
+            if indexer is not None:
+                summary.index_seconds = indexer.seconds
+                if indexer.error is not None and summary.refresh_error is None:
+                    summary.refresh_error = indexer.error
             return summary
         finally:
             db.conn.close()

@@ -11,6 +11,7 @@ leaves them pending for the next poll and is reported in the summary.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from store.db import open_db
@@ -24,9 +25,11 @@ class SearchIndexer(threading.Thread):
         super().__init__(name="partwatch-search-index", daemon=True)
         self.db_path = db_path
         self.indexed = 0
+        self.seconds = 0.0          # wall time, beside the refresh (poll --json `seconds`)
         self.error: str | None = None
 
     def run(self) -> None:
+        started = time.perf_counter()
         try:
             db = open_db(self.db_path, migrate=False)
             try:
@@ -35,3 +38,4 @@ class SearchIndexer(threading.Thread):
                 db.conn.close()
         except Exception as exc:  # noqa: BLE001 - the rows stay pending; the poll reports it
             self.error = f"search index: {type(exc).__name__}: {exc}"
+        self.seconds = round(time.perf_counter() - started, 3)

@@ -276,7 +276,8 @@ def test_every_stored_article_is_searchable_when_the_poll_returns(site: Site, pa
         assert search(db, "globex") == [] and pending_count(db) == 2     # stored, waiting
     finally:
         db.conn.close()
-    assert pw("poll", "--force").exit_code == 0     # nothing new, and the leftovers are indexed
+    again = pw("poll", "--force", "--json")         # nothing new, and the leftovers are indexed
+    assert again.exit_code == 0 and json.loads(again.stdout)["seconds"]["search_index"] > 0
     db = open_db(pw.db)
     try:
         assert [a.title for a in search(db, "globex")] == ["Globex merger"] and pending_count(db) == 0
