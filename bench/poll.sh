@@ -11,6 +11,10 @@
 # cold 30.4 s (fetch+parse+store 10.5 s, stories 19.2 s, desk 0.3 s), warm 1.30/1.24 s (1000 304s,
 # 1.0 s CPU), peak RSS 224/62 MB; newsboat cold 26.7 s, warm2 25.7 s; reader cold 17.7 s, warm 4.0 s.
 # The hook (bench/poll_hook.sh) runs `partwatch poll --json` with [poll] concurrency = 64.
+# Search indexing (migration 7, store/search_index.py), measured 2026-12-01 at load 5-10, cold
+# 1000 x 20 through the hook, base ca5aae4 vs the batch index, 5 alternating runs each: median
+# fetch_and_store 10.2 -> 8.3 s, main-process CPU of fetch+store (after_poll stubbed) 5.8-6.6 ->
+# 4.2-4.3 s including the batch index, which then takes 2.4-2.6 s wall beside `stories` (~1.2 s alone).
 # Prints the harness's Markdown table; raw JSON lines stay under /tmp/bench-results.
 set -eu
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -36,6 +36,7 @@ from partwatch.full_text import FullTextSummary, fetch_full_texts
 from partwatch.lock import poll_lock
 from partwatch.notify.deliver import NotifyReport, deliver, register
 from partwatch.refresh import RefreshReport, after_poll, preload
+from partwatch.search_indexer import SearchIndexer
 from partwatch.store_writer import StoreWriter
 from store.db import StoreError, open_db, transaction
 from store.feeds import (
@@ -48,6 +49,7 @@ from store.feeds import (
     sync_config_feeds,
 )
 from store.records import Feed
+from store.search_index import pending_count
 from store.timefmt import now as utc_now
 
 # Called after each feed is fetched: (feeds done, feeds due, the feed's URL).
@@ -71,6 +73,7 @@ class PollSummary:
     changed_ids: list[int] = field(default_factory=list)
     refresh: RefreshReport = field(default_factory=RefreshReport)
     fetch_seconds: float = 0.0      # wall time of fetching, parsing and storing
+    index_seconds: float = 0.0      # wall time of the search index thread (beside the refresh)
     refresh_error: str | None = None  # after_poll failed: articles are stored, derived data is stale
     notifications: NotifyReport = field(default_factory=NotifyReport)
     notify_error: str | None = None   # the delivery pass failed: the hits stay queued
@@ -98,7 +101,7 @@ class PollSummary:
             "alerts": list(self.refresh.alerts),
             "refresh_error": self.refresh_error,
             "seconds": {"fetch_and_store": self.fetch_seconds, "full_text": self.full_text.seconds,
-                        **self.refresh.seconds},
+                        **self.refresh.seconds, "search_index": self.index_seconds},
             "notifications": self.notifications.to_json(),
             "full_text": self.full_text.to_json(),
         }
@@ -134,25 +137,43 @@ def run_poll(config: Config, *, force: bool = False, transport: httpx.AsyncBaseT
                 summary.fetch_seconds = round(time.perf_counter() - started, 3)
                 summary.full_text = fetch_full_texts(config, db, due, transport, loader.start)
                 summary.changed_ids.extend(summary.full_text.changed_ids)
-            loader.join()
-            if on_refresh is not None:
-                on_refresh()
+            # Overlaps the refresh below; a killed poll's leftovers are indexed with this one's.
+            indexer = SearchIndexer(config.db_path) if pending_count(db) else None
+            if indexer is not None:
+                indexer.start()
             try:
-                # With the ids a killed poll stored but never refreshed (store.feeds.PENDING_REFRESH).
-                pending = pending_refresh(db)
-                changed = list(dict.fromkeys([*summary.changed_ids, *pending]))
-                summary.refresh = after_poll(db, config, changed)
-                if pending:
-                    clear_pending_refresh(db)
-            except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
-                summary.refresh_error = f"{type(exc).__name__}: {exc}"
-            try:
-                summary.notifications = deliver(db, config)
-            except Exception as exc:  # noqa: BLE001 - the hits stay queued for the next poll
-                summary.notify_error = f"{type(exc).__name__}: {exc}"
+                _refresh_and_deliver(db, config, summary, loader, on_refresh)
+            finally:
+                if indexer is not None:
+                    indexer.join()
+            if indexer is not None:
+                summary.index_seconds = indexer.seconds
+                if indexer.error is not None and summary.refresh_error is None:
+                    summary.refresh_error = indexer.error
             return summary
         finally:
             db.conn.close()
+
+
+def _refresh_and_deliver(db: Any, config: Config, summary: PollSummary, loader: _Preloader,
+                         on_refresh: Callable[[], None] | None) -> None:
+    """Refresh what depends on the stored articles, then deliver the watch alerts."""
+    loader.join()
+    if on_refresh is not None:
+        on_refresh()
+    try:
+        # With the ids a killed poll stored but never refreshed (store.feeds.PENDING_REFRESH).
+        pending = pending_refresh(db)
+        changed = list(dict.fromkeys([*summary.changed_ids, *pending]))
+        summary.refresh = after_poll(db, config, changed)
+        if pending:
+            clear_pending_refresh(db)
+    except Exception as exc:  # noqa: BLE001 - the articles are stored; say what failed after
+        summary.refresh_error = f"{type(exc).__name__}: {exc}"
+    try:
+        summary.notifications = deliver(db, config)
+    except Exception as exc:  # noqa: BLE001 - the hits stay queued for the next poll
+        summary.notify_error = f"{type(exc).__name__}: {exc}"
 
 
 class _Preloader:
@@ -258,7 +279,7 @@ class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
         if len(batch) > 1:
             try:
                 with transaction(db):
-                    stored = [store_result(db, feed, result, utc_now(), self.config.poll)
+                    stored = [store_result(db, feed, result, utc_now(), self.config.poll, defer_index=True)
                               for feed, result in batch]
             except (sqlite3.Error, StoreError):
                 pass
@@ -272,7 +293,7 @@ class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
     def _store(self, db: Any, feed: Feed, result: FeedResult) -> None:
         summary = self.summary
         try:
-            stored = store_result(db, feed, result, utc_now(), self.config.poll)
+            stored = store_result(db, feed, result, utc_now(), self.config.poll, defer_index=True)
         except (sqlite3.Error, StoreError) as exc:
             # A full disk or a broken row fails this feed only; what is stored stays stored.
             summary.failed += 1

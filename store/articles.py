@@ -18,6 +18,7 @@ import sqlite_utils
 from feeds.records import ParsedArticle
 from store.db import transaction
 from store.records import Article
+from store.search_index import index_range
 from store.timefmt import from_db, to_db
 
 # SQLite's default limit on bound parameters is 999 on old builds; stay well below it.
@@ -44,7 +45,7 @@ def row_to_article(row: Sequence[Any]) -> Article:
 
 
 def store_articles(db: sqlite_utils.Database, feed_id: int, articles: Sequence[ParsedArticle],
-                   now: datetime) -> tuple[list[int], list[int]]:
+                   now: datetime, *, defer_index: bool = False) -> tuple[list[int], list[int]]:
     """Insert new entries and update changed ones; return (new_ids, updated_ids).
 
     An entry whose guid is already stored for this feed with the same content_hash is skipped
@@ -52,7 +53,9 @@ def store_articles(db: sqlite_utils.Database, feed_id: int, articles: Sequence[P
     and evidence pointing at it stay valid) and `first_seen` is kept. A guid repeated within
     one batch keeps its first occurrence, as feeds list newest first. `published` falls back to
     `now` (the first-seen time) when the feed gave no date. Runs in one transaction, joining
-    the caller's if one is open, so a batch is stored whole or not at all.
+    the caller's if one is open, so a batch is stored whole or not at all. New rows are
+    searchable at once unless `defer_index`: then they wait in fts_pending for
+    store.search_index.index_pending (the poll's writer, which must not spend its CPU on it).
     """
     batch: dict[str, ParsedArticle] = {}
     for article in articles:
@@ -81,6 +84,8 @@ def store_articles(db: sqlite_utils.Database, feed_id: int, articles: Sequence[P
                 )
                 updated_ids.append(known[0])
         new_ids = _insert(conn, inserts)
+        if new_ids and not defer_index:
+            index_range(conn, new_ids[0], new_ids[-1])
     return new_ids, updated_ids
 
 
@@ -92,7 +97,6 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> list[int]:
     (BEGIN IMMEDIATE), so no other connection can insert in between. One call instead of one
     `execute` per row saves a cursor, a statement-cache lookup and the Python around them per
     row: work done holding the GIL, which the poll's event loop needs (partwatch/polling.py).
-    Most of an insert is FTS5 tokenising inside SQLite, which runs without the GIL.
     """
     if not rows:
         return []

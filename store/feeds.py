@@ -232,19 +232,20 @@ def feed_state(feed: Feed) -> FeedState:
 
 
 def store_result(db: sqlite_utils.Database, feed: Feed, result: FeedResult, now: datetime,
-                 settings: PollSettings) -> StoredResult:
+                 settings: PollSettings, *, defer_index: bool = False) -> StoredResult:
     """Store one poll's outcome: its articles and the feed's new state, in ONE transaction.
 
     A process killed halfway leaves either the whole batch with the feed's new ETag, or
     neither: never articles without state (which would refetch) or state without articles
-    (which would 304 and lose them forever).
+    (which would 304 and lose them forever). `defer_index`: see store_articles.
     """
     with transaction(db):
         feed_id = _follow_redirect(db, feed, result)
         new_ids: list[int] = []
         updated_ids: list[int] = []
         if result.status == "ok" and result.articles:
-            new_ids, updated_ids = store_articles(db, feed_id, result.articles, now)
+            new_ids, updated_ids = store_articles(db, feed_id, result.articles, now,
+                                                  defer_index=defer_index)
         if new_ids or updated_ids:
             mark_pending_refresh(db, feed_id, new_ids + updated_ids)
         _record(db, feed_id, feed.failures, result, now, settings)

@@ -27,6 +27,8 @@ from store.db import latest_version, open_db, schema_version
 from store.feeds import pending_refresh
 from store.reading import counts, mark_read
 from store.schema import MIGRATIONS
+from store.search import search
+from store.search_index import pending_count
 from store.timefmt import now as utc_now
 from tests.feedserver import FeedServer, Route, item, rss_feed
 from tests.hostile.cli import UNSAFE, Cli, config_toml, make_cli
@@ -140,6 +142,19 @@ def check_no_partial_batches(db_path: Path, before: int) -> int:
     return sum(count for _, _, count in rows)
 
 
+def search_index_counts(db_path: Path) -> tuple[int, int]:
+    """(rows the search index holds plus rows waiting for it, rows waiting): the first must be
+    the number of articles, before and after a kill (store/search_index.py). articles_fts_docsize
+    has a row per indexed article; `count(*) FROM articles_fts` would read the articles table."""
+    conn = sqlite3.connect(db_path)
+    try:
+        indexed = conn.execute("SELECT COUNT(*) FROM articles_fts_docsize").fetchone()[0]
+        pending = conn.execute("SELECT COUNT(*) FROM fts_pending").fetchone()[0]
+    finally:
+        conn.close()
+    return indexed + pending, pending
+
+
 def serve_v1(server: FeedServer, delay: float) -> None:
     """Every feed with ENTRIES more entries than feed_body(n) (the first ENTRIES unchanged)."""
     for n in range(FEEDS):
@@ -207,7 +222,12 @@ def test_kill_9_at_random_points_loses_nothing_committed(server: FeedServer, tmp
         total = check_no_partial_batches(cli.db, base)
         if total:
             assert watcher.seen <= read_guids(cli.db)   # everything committed before the kill is there
-        partial += FEEDS * base < total < FEEDS * 2 * ENTRIES
+            assert search_index_counts(cli.db)[0] == total     # each article indexed or pending
+        killed_stored = sorted(g for g in read_guids(cli.db) if int(g.split("-")[1]) >= base) if total else []
+        if FEEDS * base < total < FEEDS * 2 * ENTRIES:
+            partial += 1
+            # Killed while storing: the search index runs after the fetch, so rows are waiting.
+            assert search_index_counts(cli.db)[1] > 0
         # The next poll completes the work: every feed, every article, placed in a story and tagged.
         result = cli("poll")
         assert result.exit_code == 0, result.output
@@ -218,8 +238,15 @@ def test_kill_9_at_random_points_loses_nothing_committed(server: FeedServer, tmp
             tagged = db.execute("SELECT COUNT(DISTINCT article_id) FROM article_partnerships").fetchone()[0]
             assert (total, placed, tagged) == (FEEDS * 2 * ENTRIES,) * 3, rep
             assert pending_refresh(db) == []
+            assert pending_count(db) == 0
+            if killed_stored:
+                # An article the killed poll stored (perhaps without indexing it) is found now.
+                n, i = killed_stored[0][1:].split("-")
+                found = search(db, f'"outlet {n} report {i} v0"')
+                assert [a.guid for a in found] == [killed_stored[0]], rep
         finally:
             db.conn.close()
+        assert search_index_counts(cli.db) == (total, 0)
     assert partial >= 2, "the kills should land in the middle of storing now and then"
 
 

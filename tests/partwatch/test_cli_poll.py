@@ -17,6 +17,8 @@ from partwatch.lock import poll_lock
 from store.articles import all_articles
 from store.db import open_db
 from store.feeds import list_feeds
+from store.search import search
+from store.search_index import pending_count
 from tests.partwatch.conftest import Partwatch, feeds_toml
 from tests.partwatch.site import Site
 
@@ -194,10 +196,10 @@ def test_304s_are_recorded_and_a_store_error_fails_only_its_feed(site: Site, par
     assert json.loads(pw("poll", "--json").stdout)["new_articles"] == 5
     real = polling.store_result
 
-    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any) -> Any:
+    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any, **kwargs: Any) -> Any:
         if feed.url.endswith("/c.xml"):
             raise sqlite3.OperationalError("disk I/O error")
-        return real(db, feed, result, *args)
+        return real(db, feed, result, *args, **kwargs)
 
     monkeypatch.setattr("partwatch.polling.store_result", broken_for_c)
     data = json.loads(pw("poll", "--json", "--force").stdout)
@@ -233,11 +235,11 @@ def test_new_articles_share_a_transaction_and_a_store_error_fails_only_its_feed(
             yield result
         polled.set()
 
-    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any) -> Any:
+    def broken_for_c(db: Any, feed: Any, result: FeedResult, *args: Any, **kwargs: Any) -> Any:
         batches.append(int(db.conn.in_transaction))
         if feed.url.endswith("/c.xml"):
             raise sqlite3.OperationalError("disk I/O error")
-        return real_store(db, feed, result, *args)
+        return real_store(db, feed, result, *args, **kwargs)
 
     monkeypatch.setattr("partwatch.store_writer.open_db", writer_waits)
     monkeypatch.setattr("partwatch.polling.poll_feeds", then_release)
@@ -255,3 +257,29 @@ def test_new_articles_share_a_transaction_and_a_store_error_fails_only_its_feed(
     finally:
         db.conn.close()
     assert etags == {"a.xml": '"a"', "b.xml": '"b"', "c.xml": None, "d.xml": '"d"', "e.xml": '"e"'}
+
+
+def test_every_stored_article_is_searchable_when_the_poll_returns(site: Site, partwatch: Runner,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pw = partwatch(feeds_toml(site.feed("/a.xml", [("a1", "Globex merger"), ("a2", "Initech deal")])))
+
+    def full_disk(db: Any, chunk: int = 0) -> int:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("partwatch.search_indexer.index_pending", full_disk)
+        result = pw("poll")
+    assert result.exit_code == 1
+    assert "search index: OperationalError: database or disk is full" in result.stdout
+    db = open_db(pw.db)
+    try:
+        assert search(db, "globex") == [] and pending_count(db) == 2     # stored, waiting
+    finally:
+        db.conn.close()
+    again = pw("poll", "--force", "--json")         # nothing new, and the leftovers are indexed
+    assert again.exit_code == 0 and json.loads(again.stdout)["seconds"]["search_index"] > 0
+    db = open_db(pw.db)
+    try:
+        assert [a.title for a in search(db, "globex")] == ["Globex merger"] and pending_count(db) == 0
+    finally:
+        db.conn.close()

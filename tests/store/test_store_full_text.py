@@ -23,10 +23,10 @@ def _feed(db: sqlite_utils.Database, full_text: bool = True, url: str = "https:/
     return add_feed(db, url, NOW, name="Outlet A", full_text=full_text).id
 
 
-def _stored(db: sqlite_utils.Database, feed_id: int, count: int) -> list[int]:
+def _stored(db: sqlite_utils.Database, feed_id: int, count: int, *, defer_index: bool = False) -> list[int]:
     batch = [article(f"a{n}", title=f"Story {n}", text="Teaser.", published=NOW + timedelta(hours=n))
              for n in range(count)]
-    new, _ = store_articles(db, feed_id, batch, NOW)
+    new, _ = store_articles(db, feed_id, batch, NOW, defer_index=defer_index)
     return new
 
 
@@ -110,7 +110,8 @@ def test_a_version_4_database_is_migrated_with_its_articles_searchable(
     monkeypatch.setattr(store_db, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 4])
     old = open_db(path)
     feed_id = _feed(old)
-    [article_id] = _stored(old, feed_id, 1)
+    # The version 4 trigger indexes the row itself; fts_pending (migration 7) does not exist yet.
+    [article_id] = _stored(old, feed_id, 1, defer_index=True)
     old.conn.close()
     monkeypatch.undo()
     db = open_db(path)
