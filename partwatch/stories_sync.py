@@ -117,7 +117,7 @@ def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
     settings = config.dedupe
     index = _new_index(db, settings)
     count = 0
-    total = int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    total = store.count_articles(db)
     inputs = store.iter_all_articles(db)
     for feat in features_stream(inputs, settings, parallel=total >= PARALLEL_FROM):
         index.place(feat)

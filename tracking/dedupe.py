@@ -160,7 +160,8 @@ def _sketch(grams: set[bytes]) -> np.ndarray:
     digests = b"".join([sha1(gram).digest()[:4] for gram in grams])
     sketch = MinHash(num_perm=NUM_PERM, permutations=PERMUTATIONS, scheme=SCHEME, hashfunc=int)
     sketch.update_batch(np.frombuffer(digests, dtype="<u4").tolist())
-    return sketch.hashvalues
+    values: np.ndarray = sketch.hashvalues
+    return values
 
 
 def body_overlap(a: Features, b: Features) -> float | None:

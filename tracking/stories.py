@@ -7,7 +7,8 @@ Candidate generation is sub-quadratic: a new article is compared only with
   over the postings, see `centroid_scores`; a word used by more than `block_max_df` open
   stories is no key),
 * the articles with the same comparison key or canonical URL (exact maps) and those whose body
-  MinHash collides in an LSH band (datasketch MinHashLSH at the `body_same` threshold), for the
+  MinHash collides in an LSH band (tracking/bands.py, the bands of datasketch's MinHashLSH at
+  the `body_same` threshold), for the
   copy rules of tracking/dedupe.py.
 
 The index holds the articles of the last `window_days` before the newest one placed and the
@@ -33,14 +34,12 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
-from typing import cast
+from itertools import repeat
+from operator import add, itemgetter, mul
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
-
+from tracking.bands import BandIndex
 from tracking.contradictions import Contradiction, Source, find
-from tracking.dedupe import NUM_PERM, SCHEME, ArticleInput, Features, pair_score
+from tracking.dedupe import NUM_PERM, ArticleInput, Features, pair_score
 from tracking.model import DedupeSettings
 from tracking.normalize import display_title
 from tracking.origin import Member, lead, origin
@@ -86,11 +85,13 @@ class _Story:
         if norm2 is None:
             counts.update(words)
             return
-        for word, w in weigh(words).items():
-            n = counts[word]
-            norm2 += w * (2 * n + 1)
-            counts[word] = n + 1
-        self._norm2[content] = norm2
+        # The words are distinct: the terms use the counts before this member's, summed in
+        # word order as a loop would, then the counts go up in one C-level update.
+        before = list(map(counts.get, words, repeat(0)))
+        odd = map(add, map(add, before, before), repeat(1))  # 2n + 1
+        terms = map(mul, weigh(words).values(), odd)
+        self._norm2[content] = sum(terms, norm2)
+        counts.update(words)
 
     def remove(self, feat: Features, weigh: Weigh) -> None:
         """Take a member that left the window out of the centroid (it stays a member)."""
@@ -145,21 +146,6 @@ class _Story:
 _TABLES = 64
 
 
-class _Sketch:
-    """What MinHashLSH reads of a MinHash (its hash values, length and scheme), without
-    building one: the constructor re-parses the permutations and checks the values, which was
-    a tenth of placement time (two sketches per placed article, for the query and the insert)."""
-
-    __slots__ = ("hashvalues",)
-    scheme = SCHEME
-
-    def __init__(self, hashvalues: np.ndarray | None) -> None:
-        self.hashvalues = hashvalues
-
-    def __len__(self) -> int:
-        return NUM_PERM
-
-
 class _Weights(dict[int, float]):
     """Squared IDF by document frequency for one window size (see StoryIndex.weight)."""
 
@@ -192,7 +178,7 @@ class StoryIndex:
         self._window: deque[tuple[float, int]] = deque()
         self._expiry: list[tuple[float, int]] = []
         self._newest = -math.inf
-        self._lsh = MinHashLSH(threshold=min(max(settings.body_same, 0.1), 0.99), num_perm=NUM_PERM)
+        self._lsh = BandIndex(min(max(settings.body_same, 0.1), 0.99), NUM_PERM)
         self._must: defaultdict[int, set[int]] = defaultdict(set)
         self._cannot: defaultdict[int, set[int]] = defaultdict(set)
         self._tables: dict[int, _Weights] = {}
@@ -234,9 +220,10 @@ class StoryIndex:
 
     def weights(self, words: Iterable[str]) -> dict[str, float]:
         """`weight` of many words at once (a table look-up per word, no logarithm)."""
-        table = self._table()
-        df = self._df.get
-        return {word: table[df(word, 0)] for word in words}
+        words = tuple(words)
+        # map() over built-ins keeps the loop in C; the table's __missing__ runs only per new df.
+        weights = map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
+        return dict(zip(words, weights, strict=True))
 
     def _table(self) -> _Weights:
         step = len(self.features) + 1
@@ -320,8 +307,8 @@ class StoryIndex:
         found: set[int] = set(self._by_key.get(feat.key, ()))
         if feat.url_key:
             found |= self._by_url.get(feat.url_key, set())
-        if feat.minhash is not None and self._lsh.keys:
-            found.update(self._lsh.query(self._sketch(feat)))
+        if feat.minhash is not None and self._lsh:
+            found |= self._lsh.query(feat.minhash)
         found.discard(feat.id)
         return sorted(found)
 
@@ -391,10 +378,6 @@ class StoryIndex:
         if feat.has_body:
             _post(self._content_postings, feat.words, story)
 
-    @staticmethod
-    def _sketch(feat: Features) -> MinHash:
-        return cast(MinHash, _Sketch(feat.minhash))
-
     def _add(self, feat: Features) -> None:
         self.features[feat.id] = feat
         self._df.update(feat.words)
@@ -402,7 +385,7 @@ class StoryIndex:
         if feat.url_key:
             self._by_url[feat.url_key].add(feat.id)
         if feat.minhash is not None:
-            self._lsh.insert(feat.id, self._sketch(feat), check_duplication=False)
+            self._lsh.insert(feat.id, feat.minhash)
         self._window.append((feat.published, feat.id))
         self._newest = max(self._newest, feat.published)
 
