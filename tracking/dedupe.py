@@ -64,8 +64,10 @@ than the window (Giveme5W1H labels some events across months).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from operator import methodcaller
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -81,6 +83,7 @@ _BASE = MinHash(num_perm=NUM_PERM, seed=1)
 PERMUTATIONS = _BASE.permutations
 SCHEME = _BASE.scheme
 _WORDS = re.compile(r"\w+")
+_DIGEST = methodcaller("digest")
 
 
 # What story matching reads of an article is exactly what the store loads for placement.
@@ -131,12 +134,10 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
     has_body = len(body_tokens) >= settings.min_body_words
     minhash: np.ndarray | None = None
     if has_body:
-        topic.update(tokens(" ".join(body_tokens[: settings.lede_words])))
-        k = max(1, settings.shingle)
-        grams = {" ".join(body_tokens[i : i + k]).encode() for i in range(max(1, len(body_tokens) - k + 1))}
-        sketch = MinHash(num_perm=NUM_PERM, permutations=PERMUTATIONS, scheme=SCHEME)
-        sketch.update_batch(list(grams))
-        minhash = sketch.hashvalues
+        # Each \w+ token splits into content words on its own, so its distinct tokens give the
+        # same set of words as the whole lede, at a fraction of the stemming.
+        topic.update(tokens(" ".join(set(body_tokens[: settings.lede_words]))))
+        minhash = _sketch(_shingles(body_tokens, max(1, settings.shingle)))
     return Features(
         id=article.id,
         feed=article.feed,
@@ -151,6 +152,27 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
         body_words=len(body_tokens),
         minhash=minhash,
     )
+
+
+def _shingles(body_tokens: list[str], k: int) -> set[bytes]:
+    """The body's distinct runs of `k` words (all of it when shorter), as UTF-8."""
+    if len(body_tokens) < k:
+        return {" ".join(body_tokens).encode()}
+    # zip stops at the shortest shifted list: the last run starts k - 1 words before the end.
+    runs = zip(*(body_tokens[i:] for i in range(k)), strict=False)
+    return set(map(str.encode, map(" ".join, runs)))
+
+
+def _sketch(grams: set[bytes]) -> np.ndarray:
+    """MinHash hash values of the shingles: the same as `MinHash.update_batch` with its default
+    hash (the first 4 bytes of SHA-1, little-endian), whose per-shingle Python call was half of
+    the feature time of a cold poll; here the digests are taken by map() and read as one array."""
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, grams)))
+    first4 = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :4]
+    sketch = MinHash(num_perm=NUM_PERM, permutations=PERMUTATIONS, scheme=SCHEME, hashfunc=int)
+    sketch.update_batch(np.ascontiguousarray(first4).view("<u4").ravel().tolist())
+    values: np.ndarray = sketch.hashvalues
+    return values
 
 
 def body_overlap(a: Features, b: Features) -> float | None:
