@@ -69,6 +69,7 @@ async def screenshot(config: Config, out: Path) -> Path:
     app = PartwatchApp(config.db_path, config, poll=poll_service(config), export=export_service(config),
                        desk=DeskService(config), clock=lambda: NOW, change_poll_seconds=None)
     app.preview_delay = 0
+    app.search_delay = 0
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -76,6 +76,7 @@ CHANGE_POLL_SECONDS = 2.5
 HEAP_SWEEP_SECONDS = 30                   # a full garbage collection at most this often ...
 IDLE_SECONDS = 3.0                        # ... and only once no key or click came for this long
 PREVIEW_DELAY = 0.12
+SEARCH_DELAY = 0.1                        # typing pauses this long before the search runs
 NARROW = 100                              # below this many columns the picker folds into a line
 SIDEBAR_WIDTH = 32                        # as in partwatch.tcss
 ROW_ACTIONS = ("answer", "reopen", "adopt", "dismiss", "seen")
@@ -228,6 +229,8 @@ class PartwatchApp(App[None]):
         self._previous_view = "timeline"
         self._preview_timer: Timer | None = None
         self.preview_delay = PREVIEW_DELAY      # tests set 0: the reader follows at once
+        self._search_timer: Timer | None = None
+        self.search_delay = SEARCH_DELAY        # tests set 0: each key searches at once
         self._row_actions: tuple[bool, ...] = ()
         self._stale: dict[str, bool] = {}       # views to reload when shown -> keep the cursor?
         self._looked: set[str] = set()          # partnerships whose timeline was shown this session
@@ -619,6 +622,19 @@ class PartwatchApp(App[None]):
         self._search_changed(event.value)
 
     def _search_changed(self, query: str) -> None:
+        """Search once typing pauses (`search_delay`): keys typed at speed start one FTS5 query
+        for what was typed, not one per key whose results the next key makes stale (a prefix
+        query such as "a*" over 100,000 articles takes a worker a few hundred ms)."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if self.search_delay <= 0 or not query.strip():
+            self._run_search(query)
+            return
+        self._search_timer = self.set_timer(self.search_delay, partial(self._run_search, query))
+
+    def _run_search(self, query: str) -> None:
+        self._search_timer = None
         results = self.list_for("search")
         results.set_loader(views.search_loader(query, self.partnership) if query.strip() else None,
                            reload=False)

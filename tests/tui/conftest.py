@@ -45,6 +45,7 @@ def make_app(fixture_db: tuple[Path, Config]) -> Callable[..., PartwatchApp]:
         kwargs.setdefault("desk", DeskService(config))
         app = PartwatchApp(path, config, **kwargs)
         app.preview_delay = 0
+        app.search_delay = 0
         return app
     return make
 

@@ -99,6 +99,24 @@ async def test_markup_and_escapes_in_titles_show_literally(make_app):
         assert any("[bold red]x[/]" in line for line in lines)
 
 
+async def test_search_waits_for_typing_to_pause(make_app):
+    """Keys typed at speed only echo; one search runs for what was typed once typing pauses."""
+    app = make_app()
+    app.search_delay = 0.5                               # Pilot presses a key every ~60 ms
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        results = app.list_for("search")
+        before = results._generation
+        await pilot.press(*"azur")                       # Pilot presses faster than the delay
+        assert results._generation == before and app._search_timer is not None
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert results._generation == before + 1
+        assert titles(results) and app._search_timer is None
+
+
 async def test_search_narrows_results_as_you_type(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

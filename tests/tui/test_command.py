@@ -52,6 +52,7 @@ terms = [["FTC"], ["probe"]]
     app = PartwatchApp(db_path, config, poll=poll_service(config), export=export_service(config),
                        desk=DeskService(config), change_poll_seconds=None)
     app.preview_delay = 0
+    app.search_delay = 0
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         assert app.has_class("-empty")                       # nothing polled yet
