@@ -154,9 +154,12 @@ def merge(ctx: click.Context, story_a: int, story_b: int) -> None:
     """
     config, db = _open(ctx)
     try:
-        kept = stories_sync.merge(db, config, story_a, story_b)
+        with poll_lock(config.db_path):     # as rebuild: a poll placing meanwhile would undo it
+            kept = stories_sync.merge(db, config, story_a, story_b)
     except stories_sync.StoryCommandError as exc:
         raise UsageProblem(str(exc)) from None
+    except LockBusy as exc:
+        raise Failure(str(exc)) from None
     gone = story_b if kept == story_a else story_a
     click.echo(f"Merged story {gone} into story {kept} (the earlier-founded story keeps its id).")
 
@@ -168,7 +171,10 @@ def split(ctx: click.Context, article: int) -> None:
     """Split ARTICLE (an article id, see --json) out of its story; kept across rebuilds."""
     config, db = _open(ctx)
     try:
-        story = stories_sync.split(db, config, article)
+        with poll_lock(config.db_path):
+            story = stories_sync.split(db, config, article)
     except stories_sync.StoryCommandError as exc:
         raise UsageProblem(str(exc)) from None
+    except LockBusy as exc:
+        raise Failure(str(exc)) from None
     click.echo(f"Article {article} is now story {story}.")

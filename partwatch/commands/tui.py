@@ -17,6 +17,7 @@ import click
 from partwatch import desk_sync, desk_views, stories_sync
 from partwatch.commands.common import UsageProblem, load, plain
 from partwatch.config import Config
+from partwatch.lock import poll_lock
 from partwatch.refresh import RefreshReport
 from store import desk as store_desk
 from store.db import StoreError, open_db, transaction
@@ -156,7 +157,11 @@ class DeskService:
             return store_desk.mark_seen(db, item_ids)
 
     def merge_stories(self, db: Any, story_a: int, story_b: int) -> int:
-        return stories_sync.merge(db, self.config, story_a, story_b)
+        """Under the poll lock, as `stories merge` (a poll running meanwhile raises LockBusy,
+        which the dashboard shows as a notification)."""
+        with poll_lock(self.config.db_path):
+            return stories_sync.merge(db, self.config, story_a, story_b)
 
     def split_article(self, db: Any, article_id: int) -> int:
-        return stories_sync.split(db, self.config, article_id)
+        with poll_lock(self.config.db_path):
+            return stories_sync.split(db, self.config, article_id)

@@ -255,6 +255,25 @@ def test_cli_merge_and_split_of_an_impossible_id_is_exit_2_and_one_line(
     assert _grouping(db) == before
 
 
+def test_cli_merge_and_split_wait_for_no_poll(tmp_path: Path) -> None:
+    """Like rebuild, merge and split take the poll lock: a poll placing articles meanwhile
+    would write its own grouping over the change. Busy: exit 1, one line, nothing changed."""
+    from partwatch.lock import poll_lock
+
+    db, base, data = _demo_stories(tmp_path)
+    runner = CliRunner()
+    earlier, later = _earliest_two(data)
+    copy = next(d for d in data if len(d["articles"]) > 1)["articles"][0]["id"]
+    before = _grouping(db)
+    with poll_lock(tmp_path / "demo.db"):
+        for args in (["merge", str(earlier), str(later)], ["split", str(copy)]):
+            result = runner.invoke(main, [*base, *args])
+            assert result.exit_code == 1, result.output
+            assert len(result.stderr.splitlines()) == 1 and "poll" in result.stderr
+    assert _grouping(db) == before
+    assert runner.invoke(main, [*base, "merge", str(earlier), str(later)]).exit_code == 0
+
+
 def test_cli_filters_by_partnership(tmp_path: Path) -> None:
     from partwatch import desk_sync
 

@@ -104,3 +104,23 @@ async def test_story_keys_are_in_the_key_bar_help_and_palette(make_app):
         assert any(key == "M" for key, _ in app.help_rows())
         bar = app.query_one("KeyBar").visual.plain
         assert "M Mark story" in bar and "J Merge" not in bar           # J once a story is marked
+
+
+async def test_a_merge_while_a_poll_runs_is_refused_with_a_notification(make_app, fixture_db):
+    from partwatch.lock import poll_lock
+
+    path, _config = fixture_db
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket", "2")
+        await settle(pilot)
+        before = story_ids(app)
+        with poll_lock(path):                                 # a cron poll holds the lock
+            await pilot.press("M", "down", "J")
+            await pilot.pause()
+            await pilot.press("enter")
+            await settle(pilot)
+        assert story_ids(app) == before
+        assert any("Could not change the stories" in str(n.message) for n in app._notifications)
+    assert store.decisions(open_db(path)) == []
