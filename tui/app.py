@@ -1013,6 +1013,9 @@ class PartwatchApp(App[None]):
                         title=f"Watch: {clean_line(hit.item)}", severity="warning", markup=False, timeout=10)
         if len(summary.watch_hits) > 5:
             self.notify(f"and {len(summary.watch_hits) - 5} more watch hits", severity="warning")
+        for line in summary.alert_failures:         # they stay queued: the next poll tries again
+            self.notify(clean_line(line), title="Watch alert not delivered", severity="error",
+                        markup=False, timeout=15)
         self.reload_all()
 
     # ---- export ---------------------------------------------------------------------------

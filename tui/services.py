@@ -39,6 +39,7 @@ class PollSummary:
     failed: int = 0
     watch_hits: tuple[WatchHitNote, ...] = field(default_factory=tuple)
     errors: tuple[str, ...] = field(default_factory=tuple)
+    alert_failures: tuple[str, ...] = field(default_factory=tuple)   # [[notify]] entries that failed
 
 
 Progress = Callable[[int, int], None]

@@ -37,9 +37,13 @@ def poll_service(config: Config, *, force: bool = True) -> PollService:
         from partwatch.polling import run_poll
 
         summary = run_poll(config, force=force, progress=lambda done, total, _url: progress(done, total))
+        alert_failures = [plain(line) for line in summary.notifications.lines]
+        if summary.notify_error:
+            alert_failures.append(f"delivering watch alerts: {plain(summary.notify_error)}")
         return PollSummary(feeds=summary.feeds, new_articles=summary.new_articles, failed=summary.failed,
                            watch_hits=_hit_notes(summary.refresh),
-                           errors=tuple(f"{plain(url)}: {plain(error)}" for url, error in summary.errors))
+                           errors=tuple(f"{plain(url)}: {plain(error)}" for url, error in summary.errors),
+                           alert_failures=tuple(alert_failures))
 
     return poll
 

@@ -185,7 +185,8 @@ async def test_poll_runs_in_a_worker_and_updates_the_lists(make_app, fixture_db)
         progress(1, 1)
         db.conn.close()
         return PollSummary(feeds=1, new_articles=1, watch_hits=(
-            WatchHitNote("FTC probe", "FTC opens formal probe of Microsoft-OpenAI deal", "Cloud Wire"),))
+            WatchHitNote("FTC probe", "FTC opens formal probe of Microsoft-OpenAI deal", "Cloud Wire"),),
+            alert_failures=("phone: failed after 3 tries: HTTP 500 [red]x[/]",))
 
     app = make_app(poll=poll)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -203,6 +204,8 @@ async def test_poll_runs_in_a_worker_and_updates_the_lists(make_app, fixture_db)
         messages = [n.message for n in app._notifications]
         assert any("1 new articles" in m for m in messages)
         assert any(n.title == "Watch: FTC probe" for n in app._notifications)
+        failed = [n for n in app._notifications if n.title == "Watch alert not delivered"]
+        assert [n.message for n in failed] == ["phone: failed after 3 tries: HTTP 500 [red]x[/]"]
 
 
 async def test_a_write_by_another_process_is_noticed_and_the_selection_kept(make_app, fixture_db):

@@ -102,3 +102,16 @@ async def test_the_ui_answers_keys_while_a_poll_runs(make_app: Any) -> None:
         await settle(pilot)
         assert not app.polling and not app.has_class("-polling")
         assert any("Polled 4 feeds" in n.message for n in app._notifications)
+
+
+def test_the_poll_service_hands_failed_watch_alerts_to_the_dashboard(tmp_path: Path,
+                                                                     monkeypatch: Any) -> None:
+    from partwatch import polling
+    from partwatch.notify.deliver import NotifyReport
+
+    report = NotifyReport(failed=1, pending=1, lines=["phone: failed after 3 tries: HTTP 500\x1b[31m"])
+    monkeypatch.setattr(polling, "run_poll", lambda *a, **k: polling.PollSummary(
+        feeds=0, notifications=report, notify_error="OSError: disk full"))
+    summary = poll_service(parse_config("", None, db=tmp_path / "x.db"))(lambda done, total: None)
+    assert summary.alert_failures == ("phone: failed after 3 tries: HTTP 500[31m",
+                                      "delivering watch alerts: OSError: disk full")
