@@ -33,6 +33,7 @@ from partwatch.config import Config
 from partwatch.stamps import STORIES_SETTINGS_KEY as SETTINGS_KEY
 from partwatch.stamps import stories_stamp as _settings_stamp
 from store import stories as store
+from store.articles import count_articles
 from store.db import transaction
 from store.timefmt import now
 from tracking.dedupe import ArticleInput, Features, features
@@ -117,7 +118,7 @@ def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
     settings = config.dedupe
     index = _new_index(db, settings)
     count = 0
-    total = store.count_articles(db)
+    total = count_articles(db)
     inputs = store.iter_all_articles(db)
     for feat in features_stream(inputs, settings, parallel=total >= PARALLEL_FROM):
         index.place(feat)

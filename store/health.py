@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from store.db import BUSY_TIMEOUT_MS, StoreError, latest_version
+from store.db import BUSY_TIMEOUT_MS, StoreError, latest_version, schema_version
 from store.feeds import list_feeds, pending_refresh
 from store.records import Feed
 
@@ -51,7 +51,7 @@ def inspect_database(path: Path) -> DatabaseHealth:
     db = open_read_only(path)
     try:
         try:
-            version = int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+            version = schema_version(db)
             mode = str(db.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a readable SQLite database ({exc})") from exc

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from store.articles import get_article
 from store.records import Article
 from store.timefmt import from_db, to_db
 
@@ -104,18 +105,8 @@ def counts(db: sqlite_utils.Database, partnership: str | None = None) -> Counts:
 
 
 def article(db: sqlite_utils.Database, article_id: int) -> Article | None:
-    row = db.execute(
-        f"SELECT a.id, a.feed_id, {_OUTLET}, a.guid, a.url, a.canonical_url, a.title, "
-        "COALESCE(a.full_text, a.text), a.author, a.published, a.first_seen, a.updated, "
-        "a.read_at IS NOT NULL, "
-        "CASE WHEN a.full_text IS NOT NULL THEN a.text END, a.full_text_error "
-        "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", [article_id]).fetchone()
-    if row is None:
-        return None
-    return Article(id=row[0], feed_id=row[1], feed=row[2], guid=row[3], url=row[4], canonical_url=row[5],
-                   title=row[6], text=row[7], author=row[8], published=from_db(row[9]),
-                   first_seen=from_db(row[10]), updated=from_db(row[11]), read=bool(row[12]),
-                   teaser=row[13], full_text_error=row[14])
+    """The reader pane's article (the one store query for it: store.articles.get_article)."""
+    return get_article(db, article_id)
 
 
 def mark_read(db: sqlite_utils.Database, article_ids: list[int], when: datetime) -> int:

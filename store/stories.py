@@ -145,11 +145,6 @@ def published_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, dat
     return found
 
 
-def count_articles(db: sqlite_utils.Database) -> int:
-    """How many articles a rebuild places (all of them)."""
-    return int(db.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-
-
 def iter_all_articles(db: sqlite_utils.Database, page: int = 2000) -> Iterator[Placeable]:
     """Every article in (published, id) order, a keyset page at a time."""
     after: tuple[str, int] = ("", 0)
