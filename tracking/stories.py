@@ -151,7 +151,6 @@ class _Weights(dict[int, float]):
 
     def __init__(self, step: int) -> None:
         super().__init__()
-        self.step = step
         self.total = float(step)
 
     def __missing__(self, df: int) -> float:

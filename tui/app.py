@@ -317,14 +317,18 @@ class PartwatchApp(App[None]):
             found = self._lists[view] = self._q(f"#{view}-list", LazyList)
         return found
 
+    def _views_tabs(self) -> TabbedContent:
+        """The views' tabs, looked up once (a view switch and every binding check ask)."""
+        if self._tabs is None:
+            self._tabs = self._q("#views", TabbedContent)
+        return self._tabs
+
     @property
     def view(self) -> str:
-        if self._tabs is None:
-            try:
-                self._tabs = self._q("#views", TabbedContent)
-            except NoMatches:
-                return "timeline"
-        return self._tabs.active or "timeline"
+        try:
+            return self._views_tabs().active or "timeline"
+        except NoMatches:
+            return "timeline"
 
     @property
     def current_list(self) -> LazyList:
@@ -493,7 +497,7 @@ class PartwatchApp(App[None]):
         board = self.dashboard
         if board is None:
             return
-        tabs = self._q("#views", TabbedContent)
+        tabs = self._views_tabs()
         summary = next((s for s in board.partnerships if (s.id or None) == self.partnership), None)
         labels = dict(VIEW_TITLES)
         if summary is not None and summary.id:
@@ -526,7 +530,7 @@ class PartwatchApp(App[None]):
     def _remeasure(self, relabelled: list[Widget]) -> None:
         for tab in relabelled:
             tab.refresh(layout=True)
-        strip = self._q("#views", TabbedContent).query_one(Tabs)
+        strip = self._views_tabs().query_one(Tabs)
         self.call_after_refresh(strip._highlight_active, False)   # Textual's own re-placement
 
     @on(OptionList.OptionSelected, "#partnerships")
@@ -580,7 +584,7 @@ class PartwatchApp(App[None]):
 
     # ---- views ----------------------------------------------------------------------------
     def action_show_view(self, view: str) -> None:
-        tabs = self._q("#views", TabbedContent)
+        tabs = self._views_tabs()
         if view != "search" and tabs.active != "search":
             self._previous_view = view
         tabs.active = view
@@ -788,8 +792,7 @@ class PartwatchApp(App[None]):
             row = self.current_list.current
             if row is None or not isinstance(row.data, views.StoryRef):
                 return False
-            return action == "mark_story" or (self.merge_target is not None
-                                              and self.merge_target[0] != row.data.story_id)
+            return action == "mark_story" or self._merges_into_marked(row)
         if action == "export":
             return self.export_service is not None
         if action == "poll":
