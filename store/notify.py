@@ -30,7 +30,6 @@ class Pending:
     published: datetime
     found: datetime
     sentence: str
-    attempts: int
     partnerships: tuple[str, ...]   # the partnerships the article concerns
 
 
@@ -44,9 +43,9 @@ class OutboxCounts:
     last_error: str | None = None
 
 
-def entries(db: sqlite_utils.Database) -> dict[str, datetime]:
-    """Entry id -> since when polls have known it."""
-    return {str(r[0]): from_db(r[1]) for r in db.conn.execute("SELECT id, since FROM notify_entries")}
+def entries(db: sqlite_utils.Database) -> set[str]:
+    """The ids of the entries polls have known."""
+    return {str(r[0]) for r in db.conn.execute("SELECT id FROM notify_entries")}
 
 
 def add_entries(db: sqlite_utils.Database, entry_ids: Iterable[str], since: datetime) -> None:
@@ -63,8 +62,8 @@ def add_entries(db: sqlite_utils.Database, entry_ids: Iterable[str], since: date
 
 
 def drop_entries(db: sqlite_utils.Database, entry_ids: Iterable[str]) -> None:
-    """Forget entries gone from config.toml, with their outbox (a comeback starts afresh)."""
-    db.conn.executemany("DELETE FROM notify_outbox WHERE entry_id = ?", [(e,) for e in entry_ids])
+    """Forget entries gone from config.toml, with their outbox (the schema's ON DELETE CASCADE;
+    a comeback starts afresh)."""
     db.conn.executemany("DELETE FROM notify_entries WHERE id = ?", [(e,) for e in entry_ids])
 
 
@@ -102,11 +101,15 @@ def has_pending(db: sqlite_utils.Database) -> bool:
     return db.conn.execute(f"SELECT 1 {_PENDING} LIMIT 1").fetchone() is not None
 
 
-def unsendable(db: sqlite_utils.Database) -> tuple[int, int]:
-    """(pending rows whose hit was marked seen, pending rows whose hit is gone): read-only."""
-    seen = db.conn.execute(f"SELECT count(*) {_PENDING} AND EXISTS ({_HIT} AND h.seen = 1)").fetchone()[0]
-    gone = db.conn.execute(f"SELECT count(*) {_PENDING} AND NOT EXISTS ({_HIT})").fetchone()[0]
-    return int(seen), int(gone)
+def pending_count(db: sqlite_utils.Database) -> int:
+    return int(db.conn.execute(f"SELECT count(*) {_PENDING}").fetchone()[0])
+
+
+def has_unsendable(db: sqlite_utils.Database) -> bool:
+    """Whether a pending row's hit was marked seen or is gone (what drop_unsendable clears)."""
+    return db.conn.execute(
+        f"SELECT 1 {_PENDING} AND (NOT EXISTS ({_HIT}) OR EXISTS ({_HIT} AND h.seen = 1)) LIMIT 1"
+    ).fetchone() is not None
 
 
 def drop_unsendable(db: sqlite_utils.Database, when: datetime) -> None:
@@ -121,7 +124,7 @@ def pending(db: sqlite_utils.Database, entry_id: str, now: datetime) -> list[Pen
     """The entry's hits waiting to go out and due at `now`, in the order they were found."""
     rows = db.conn.execute(
         "SELECT o.item_id, o.article_id, a.title, COALESCE(f.name, f.title, f.url), "
-        "COALESCE(a.canonical_url, a.url), a.published, h.found, h.sentence, o.attempts "
+        "COALESCE(a.canonical_url, a.url), a.published, h.found, h.sentence "
         "FROM notify_outbox o JOIN watch_hits h ON h.item_id = o.item_id AND h.article_id = o.article_id "
         "JOIN articles a ON a.id = o.article_id JOIN feeds f ON f.id = a.feed_id "
         "WHERE o.entry_id = ? AND o.state = 'pending' AND h.seen = 0 "
@@ -138,7 +141,7 @@ def pending(db: sqlite_utils.Database, entry_id: str, now: datetime) -> list[Pen
             tags.setdefault(int(article_id), []).append(str(partnership))
     return [Pending(entry_id=entry_id, item_id=str(r[0]), article_id=int(r[1]), headline=str(r[2]),
                     outlet=str(r[3]), url=r[4], published=from_db(r[5]), found=from_db(r[6]),
-                    sentence=str(r[7]), attempts=int(r[8]), partnerships=tuple(tags.get(int(r[1]), ())))
+                    sentence=str(r[7]), partnerships=tuple(tags.get(int(r[1]), ())))
             for r in rows]
 
 

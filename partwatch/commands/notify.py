@@ -11,12 +11,12 @@ import json
 import time
 
 import click
-import httpx
 
 from partwatch.commands.common import Failure, UsageProblem, load, plain
 from partwatch.config import Config
 from partwatch.notify.deliver import try_send
 from partwatch.notify.payload import hit_payload, sample_hit
+from partwatch.notify.send import http_client
 from partwatch.notify_config import NotifyEntry
 from store import notify as outbox
 from store.db import StoreError, open_db
@@ -90,7 +90,7 @@ def test(ctx: click.Context, entry_id: str | None) -> None:
     if not entries:
         raise UsageProblem("no [[notify]] entries to test: add one to config.toml (README, Watch alerts)")
     failed = 0
-    with httpx.Client(headers={"User-Agent": config.poll.user_agent}, follow_redirects=False) as client:
+    with http_client(config.poll.user_agent) as client:
         for entry in entries:
             payload = hit_payload(config, sample_hit(config, entry.id, utc_now()), test=True)
             outcome, tries = try_send(entry, payload, client, time.sleep)

@@ -31,7 +31,7 @@ import sqlite_utils
 from partwatch.config import Config
 from partwatch.notify import retry
 from partwatch.notify.payload import hit_payload
-from partwatch.notify.send import Sent, send
+from partwatch.notify.send import Sent, http_client, send
 from partwatch.notify_config import NotifyEntry
 from store import notify as outbox
 from store.db import transaction
@@ -71,10 +71,10 @@ def deliver(db: sqlite_utils.Database, config: Config, *,
     _queue(db, config.notify)
     if not config.notify or not outbox.has_pending(db):
         return report
-    with httpx.Client(headers={"User-Agent": config.poll.user_agent}, follow_redirects=False) as client:
+    with http_client(config.poll.user_agent) as client:
         for entry in config.notify:
             _deliver_entry(db, config, entry, client, sleep, report)
-    report.pending = sum(c.pending for c in outbox.counts(db).values())
+    report.pending = outbox.pending_count(db)
     return report
 
 
@@ -82,7 +82,7 @@ def _queue(db: sqlite_utils.Database, entries: tuple[NotifyEntry, ...]) -> None:
     """Bring the outbox up to date with the hits; writes only when something changed, so a warm
     poll with nothing new never takes the write lock for it."""
     queues = {e.id: outbox.queue_candidates(db, e.id, e.watch, e.partnerships) for e in entries}
-    stale = outbox.has_pending(db) and any(outbox.unsendable(db))
+    stale = outbox.has_unsendable(db)
     if not (stale or any(queues.values())):
         return
     now = utc_now()

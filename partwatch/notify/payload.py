@@ -44,6 +44,6 @@ def sample_hit(config: Config, entry_id: str, now: datetime) -> Pending:
         entry_id=entry_id, item_id=item.id if item is not None else "sample",
         article_id=0, headline="partwatch test alert: this is what a watch hit looks like",
         outlet="partwatch", url="https://example.com/partwatch-test-alert", published=now, found=now,
-        sentence="Sent by `partwatch notify test`; no article matched anything.", attempts=0,
+        sentence="Sent by `partwatch notify test`; no article matched anything.",
         partnerships=(partnership,) if partnership else (),
     )

@@ -48,6 +48,11 @@ class Sent:
     retry_after: str | None = None  # a 429/503 answer's Retry-After header
 
 
+def http_client(user_agent: str) -> httpx.Client:
+    """The client for webhook and ntfy deliveries: redirects are not followed (README)."""
+    return httpx.Client(headers={"User-Agent": user_agent}, follow_redirects=False)
+
+
 def send(entry: NotifyEntry, payload: dict[str, Any], client: httpx.Client) -> Sent:
     if entry.kind == "command":
         return run_command(entry, payload)
