@@ -16,7 +16,6 @@ reason is stored with the article (`feeds list` and the dashboard's reader show 
 
 from __future__ import annotations
 
-import asyncio
 import queue
 import sqlite3
 import time
@@ -35,8 +34,6 @@ from store.db import StoreError
 from store.full_text import pending_pages, store_pages
 from store.records import Feed
 from store.timefmt import now as utc_now
-
-BATCH = 100
 
 
 @dataclass
@@ -67,16 +64,8 @@ def fetch_full_texts(config: Config, db: sqlite_utils.Database, polled: Sequence
         return summary
     started = time.perf_counter()
     inbox: queue.Queue[PageResult | None] = queue.Queue()
-    writer = _Writer(config, inbox, summary, on_text)
-    writer.start()
-    try:
-        asyncio.run(_fetch(jobs, config, transport, inbox))
-    finally:
-        inbox.put(None)
-        writer.join()
+    _Writer(config, inbox, summary, on_text).run_beside(_fetch(jobs, config, transport, inbox))
     summary.seconds = round(time.perf_counter() - started, 3)
-    if writer.fatal is not None:
-        raise writer.fatal
     return summary
 
 
@@ -89,6 +78,8 @@ async def _fetch(jobs: Sequence[PageJob], config: Config, transport: httpx.Async
 class _Writer(StoreWriter[PageResult]):
     """Stores the page results waiting in the inbox, a batch per transaction, and tallies them."""
 
+    batch_size = 100
+
     def __init__(self, config: Config, inbox: queue.Queue[PageResult | None], summary: FullTextSummary,
                  on_text: Callable[[], None] | None) -> None:
         super().__init__(config.db_path, inbox, "partwatch-pages-writer")
@@ -96,25 +87,7 @@ class _Writer(StoreWriter[PageResult]):
         self.summary = summary
         self.on_text = on_text
 
-    def consume(self, db: sqlite_utils.Database) -> None:
-        done = False
-        while not done:
-            batch: list[PageResult] = []
-            item = self.inbox.get()
-            while item is not None:
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    break
-                try:
-                    item = self.inbox.get_nowait()
-                except queue.Empty:
-                    break
-            done = item is None
-            self._store(db, batch)
-
-    def _store(self, db: sqlite_utils.Database, batch: list[PageResult]) -> None:
-        if not batch:
-            return
+    def store_batch(self, db: sqlite_utils.Database, batch: list[PageResult]) -> None:
         summary = self.summary
         try:
             arrived = store_pages(db, batch, utc_now())

@@ -17,7 +17,6 @@ database exits at once instead of waiting on SQLite's busy timeout.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import queue
 import sqlite3
@@ -201,15 +200,8 @@ def _fetch_and_store(config: Config, due: Sequence[Feed], summary: PollSummary,
                      loader: _Preloader) -> None:
     by_url = {feed.url: feed for feed in due}
     inbox: queue.Queue[tuple[Feed, FeedResult] | None] = queue.Queue()
-    writer = _Writer(config, inbox, summary, loader)
-    writer.start()
-    try:
-        asyncio.run(_fetch(config, due, by_url, inbox, transport, progress, summary))
-    finally:
-        inbox.put(None)
-        writer.join()
-    if writer.fatal is not None:
-        raise writer.fatal
+    _Writer(config, inbox, summary, loader).run_beside(
+        _fetch(config, due, by_url, inbox, transport, progress, summary))
 
 
 async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
@@ -238,10 +230,6 @@ async def _fetch(config: Config, due: Sequence[Feed], by_url: dict[str, Feed],
             inbox.put((feed, FeedResult(url=feed.url, status="failed", error=missing)))
 
 
-BATCH = 200
-"""At most this many results are stored in one transaction (see _Writer._store_batch)."""
-
-
 class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
     """Stores each (feed, result) with its own connection and tallies the summary."""
 
@@ -252,22 +240,7 @@ class _Writer(StoreWriter[tuple[Feed, FeedResult]]):
         self.summary = summary
         self.loader = loader
 
-    def consume(self, db: Any) -> None:
-        while (item := self.inbox.get()) is not None:
-            batch = [item]
-            while len(batch) < BATCH:
-                try:
-                    item = self.inbox.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    break
-                batch.append(item)
-            self._store_batch(db, batch)
-            if item is None:
-                break
-
-    def _store_batch(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
+    def store_batch(self, db: Any, batch: list[tuple[Feed, FeedResult]]) -> None:
         """Store the results waiting in the inbox in one transaction instead of one each.
 
         Each feed's articles and new state are still written together, so a kill loses a whole
