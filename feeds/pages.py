@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from datetime import UTC, datetime
 
 import httpx
@@ -29,6 +30,7 @@ from feeds.extract import NotExtracted, extract_text
 from feeds.fetch import fetch_feed, make_client, one_line
 from feeds.records import FeedResult, FeedState, PageJob, PageResult, PollSettings
 from feeds.robots import Robots, Verdict
+from feeds.tasks import as_finished
 
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 EXTRACT_TIMEOUT_MIN = 60.0
@@ -49,15 +51,12 @@ async def fetch_pages(
     robots = Robots(client, settings, when)
     thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="partwatch-extract")
     timeout = max(EXTRACT_TIMEOUT_MIN, settings.timeout)
-    tasks = [asyncio.create_task(_one(job, client, robots, thread, settings, when, slots, timeout))
-             for job in jobs]
     try:
-        for next_done in asyncio.as_completed(tasks):
-            yield await next_done
+        async with aclosing(as_finished(_one(job, client, robots, thread, settings, when, slots, timeout)
+                                        for job in jobs)) as results:
+            async for result in results:
+                yield result
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         await robots.aclose()
         await client.aclose()
         thread.shutdown(wait=False, cancel_futures=True)

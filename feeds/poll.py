@@ -28,6 +28,7 @@ import multiprocessing
 import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import aclosing
 from datetime import UTC, datetime
 
 import httpx
@@ -35,6 +36,7 @@ import httpx
 from feeds.fetch import Fetched, fetch_feed, make_client, one_line
 from feeds.parse import NotAFeed, ParsedFeed, parse_feed
 from feeds.records import FeedResult, FeedState, PollSettings
+from feeds.tasks import as_finished
 
 POOL_AFTER = 8
 LANE_CONNECTIONS = 2
@@ -60,16 +62,12 @@ async def poll_feeds(
     slots = asyncio.Semaphore(concurrency)
     parser = _Parser(settings, use_pool=settings.parse_workers > 0)
     lanes = _Lanes(settings, concurrency, transport)
-    tasks: list[asyncio.Task[FeedResult]] = []
     try:
-        for state in feeds:
-            tasks.append(asyncio.create_task(_poll_one(lanes, state, settings, first_seen, slots, parser)))
-        for next_done in asyncio.as_completed(tasks):
-            yield await next_done
+        async with aclosing(as_finished(_poll_one(lanes, state, settings, first_seen, slots, parser)
+                                        for state in feeds)) as results:
+            async for result in results:
+                yield result
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         await lanes.aclose()
         await parser.aclose()
 
