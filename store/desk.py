@@ -17,18 +17,20 @@ from store.desk_records import AdoptedQuestion, Evidence, FactRecord, Hit, Sourc
 from store.timefmt import from_db, to_db
 
 _CHUNK = 500
-_SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), COALESCE(a.canonical_url, a.url), a.title, "
+# How the desk and the watch alerts cite an article (its canonical link): select SOURCE_COLUMNS
+# over articles a JOIN feeds f, read them back with source_of_row.
+SOURCE_COLUMNS = ("a.id, COALESCE(f.name, f.title, f.url), COALESCE(a.canonical_url, a.url), a.title, "
                    "a.published, a.first_seen")
 _SOURCE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id"
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[tuple[str, list[int]]]:
+def id_chunks(ids: Sequence[int]) -> Iterable[tuple[str, list[int]]]:
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start:start + _CHUNK])
         yield ",".join("?" * len(chunk)), chunk
 
 
-def _source(row: Sequence[Any], offset: int = 0) -> Source:
+def source_of_row(row: Sequence[Any], offset: int = 0) -> Source:
     return Source(article_id=int(row[offset]), feed=str(row[offset + 1]), url=row[offset + 2],
                   title=str(row[offset + 3]), published=from_db(row[offset + 4]),
                   first_seen=from_db(row[offset + 5]))
@@ -59,10 +61,10 @@ def set_last_looked(db: sqlite_utils.Database, partnership: str, when: datetime)
 def sources_for(db: sqlite_utils.Database, article_ids: Iterable[int]) -> dict[int, Source]:
     wanted = list(dict.fromkeys(article_ids))
     found: dict[int, Source] = {}
-    for marks, chunk in _chunks(wanted):
-        for row in db.conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM {_SOURCE_FROM} WHERE a.id IN ({marks})",
+    for marks, chunk in id_chunks(wanted):
+        for row in db.conn.execute(f"SELECT {SOURCE_COLUMNS} FROM {_SOURCE_FROM} WHERE a.id IN ({marks})",
                                    chunk):
-            found[int(row[0])] = _source(row)
+            found[int(row[0])] = source_of_row(row)
     return found
 
 
@@ -82,7 +84,7 @@ def story_of(db: sqlite_utils.Database, article_ids: Iterable[int]) -> dict[int,
     found = {article_id: article_id for article_id in wanted}
     if not _has_table(db, "story_articles"):
         return found
-    for marks, chunk in _chunks(wanted):
+    for marks, chunk in id_chunks(wanted):
         for article_id, story_id in db.conn.execute(
             f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk
         ):
@@ -98,7 +100,7 @@ def story_refs(db: sqlite_utils.Database, partnership: str) -> list[StoryRef]:
     members: dict[int, list[int]] = {}
     if _has_table(db, "story_articles"):
         story_ids = sorted(set(stories.values()))
-        for marks, chunk in _chunks(story_ids):
+        for marks, chunk in id_chunks(story_ids):
             for article_id, story_id in db.conn.execute(
                 f"SELECT article_id, story_id FROM story_articles WHERE story_id IN ({marks})", chunk
             ):
@@ -132,7 +134,7 @@ def _story_heads(db: sqlite_utils.Database, story_ids: list[int]) -> dict[int, t
     if not _has_table(db, "stories"):
         return {}
     found: dict[int, tuple[int, int, str]] = {}
-    for marks, chunk in _chunks(story_ids):
+    for marks, chunk in id_chunks(story_ids):
         for story_id, lead_id, origin_id, title in db.conn.execute(
             f"SELECT id, lead_id, origin_id, title FROM stories WHERE id IN ({marks})", chunk
         ):
@@ -146,7 +148,7 @@ def _lead_texts(db: sqlite_utils.Database, article_ids: list[int]) -> dict[int, 
     The feed's own text is the summary even when the page's full text was fetched (a teaser is
     a summary); the full text stands in only for a feed that gave no text at all."""
     found: dict[int, str] = {}
-    for marks, chunk in _chunks(article_ids):
+    for marks, chunk in id_chunks(article_ids):
         for article_id, text in db.conn.execute(
             f"SELECT id, substr(COALESCE(NULLIF(text, ''), full_text, ''), 1, 301) FROM articles"
             f" WHERE id IN ({marks})", chunk
@@ -161,7 +163,7 @@ def _lead_texts(db: sqlite_utils.Database, article_ids: list[int]) -> dict[int, 
 # --- facts and question sentences ---------------------------------------------------------------
 def forget_articles(db: sqlite_utils.Database, article_ids: Sequence[int]) -> None:
     """Drop the facts, question sentences and evidence of these articles (before recomputing)."""
-    for marks, chunk in _chunks(article_ids):
+    for marks, chunk in id_chunks(article_ids):
         for table in ("facts", "question_sentences", "question_evidence"):
             db.conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
 
@@ -183,7 +185,7 @@ def insert_facts(db: sqlite_utils.Database, rows: Iterable[tuple[str, int, date,
 
 def facts_for(db: sqlite_utils.Database, partnership: str) -> list[FactRecord]:
     rows = db.conn.execute(
-        f"SELECT x.partnership, x.date, x.precision, x.expression, x.sentence, {_SOURCE_COLUMNS} "
+        f"SELECT x.partnership, x.date, x.precision, x.expression, x.sentence, {SOURCE_COLUMNS} "
         "FROM facts x JOIN articles a ON a.id = x.article_id JOIN feeds f ON f.id = a.feed_id "
         "WHERE x.partnership = ? "
         "ORDER BY x.date, x.id", (partnership,),
@@ -191,7 +193,7 @@ def facts_for(db: sqlite_utils.Database, partnership: str) -> list[FactRecord]:
     stories = story_of(db, [int(row[5]) for row in rows])
     return [
         FactRecord(partnership=row[0], date=date.fromisoformat(row[1]), precision=row[2], expression=row[3],
-                   sentence=row[4], source=_source(row, 5), story_id=stories.get(int(row[5])))
+                   sentence=row[4], source=source_of_row(row, 5), story_id=stories.get(int(row[5])))
         for row in rows
     ]
 
@@ -207,13 +209,13 @@ def insert_question_sentences(db: sqlite_utils.Database, rows: Iterable[tuple[in
 def question_candidates(db: sqlite_utils.Database, partnership: str | None = None
                         ) -> list[tuple[str, str, Source]]:
     """(partnership, sentence, source) for every stored interrogative sentence."""
-    sql = (f"SELECT q.partnership, q.sentence, {_SOURCE_COLUMNS} FROM question_sentences q "
+    sql = (f"SELECT q.partnership, q.sentence, {SOURCE_COLUMNS} FROM question_sentences q "
            f"JOIN articles a ON a.id = q.article_id JOIN feeds f ON f.id = a.feed_id")
     params: tuple[str, ...] = ()
     if partnership is not None:
         sql += " WHERE q.partnership = ?"
         params = (partnership,)
-    return [(str(row[0]), str(row[1]), _source(row, 2)) for row in db.conn.execute(sql, params)]
+    return [(str(row[0]), str(row[1]), source_of_row(row, 2)) for row in db.conn.execute(sql, params)]
 
 
 # --- questions: adopted, dismissed, status, evidence ---------------------------------------------
@@ -285,14 +287,15 @@ def insert_evidence(db: sqlite_utils.Database, rows: Iterable[tuple[str, int, st
 
 def evidence_for(db: sqlite_utils.Database, question_id: str, limit: int | None = None) -> list[Evidence]:
     """The question's evidence, newest first (then article id, then sentence: deterministic)."""
-    sql = (f"SELECT e.sentence, {_SOURCE_COLUMNS} FROM question_evidence e "
+    sql = (f"SELECT e.sentence, {SOURCE_COLUMNS} FROM question_evidence e "
            "JOIN articles a ON a.id = e.article_id JOIN feeds f ON f.id = a.feed_id "
            "WHERE e.question_id = ? ORDER BY a.published DESC, a.id DESC, e.sentence")
     params: tuple[Any, ...] = (question_id,)
     if limit is not None:
         sql += " LIMIT ?"
         params = (question_id, limit)
-    return [Evidence(source=_source(row, 1), sentence=str(row[0])) for row in db.conn.execute(sql, params)]
+    return [Evidence(source=source_of_row(row, 1), sentence=str(row[0]))
+            for row in db.conn.execute(sql, params)]
 
 
 # --- watch hits ---------------------------------------------------------------------------------
@@ -307,7 +310,7 @@ def store_hits(db: sqlite_utils.Database, article_ids: Sequence[int], hits: Iter
     conn = db.conn
     wanted = {(item, article): sentence for item, article, sentence in hits}
     existing: set[tuple[str, int]] = set()
-    for marks, chunk in _chunks(article_ids):
+    for marks, chunk in id_chunks(article_ids):
         for item, article in conn.execute(
             f"SELECT item_id, article_id FROM watch_hits WHERE article_id IN ({marks})", chunk
         ):
@@ -339,7 +342,7 @@ def drop_hits_of_other_items(db: sqlite_utils.Database, item_ids: Iterable[str])
 def hits(db: sqlite_utils.Database, item_id: str | None = None, unseen_only: bool = False,
          pairs: Iterable[tuple[str, int]] | None = None) -> list[Hit]:
     """Stored hits, newest article first (then item, then article id)."""
-    sql = (f"SELECT h.item_id, h.sentence, h.found, h.seen, {_SOURCE_COLUMNS} FROM watch_hits h "
+    sql = (f"SELECT h.item_id, h.sentence, h.found, h.seen, {SOURCE_COLUMNS} FROM watch_hits h "
            f"JOIN articles a ON a.id = h.article_id JOIN feeds f ON f.id = a.feed_id")
     clauses: list[str] = []
     params: list[Any] = []
@@ -353,7 +356,7 @@ def hits(db: sqlite_utils.Database, item_id: str | None = None, unseen_only: boo
     sql += " ORDER BY a.published DESC, h.item_id, a.id DESC"
     rows = db.conn.execute(sql, params).fetchall()
     result = [Hit(item_id=str(r[0]), sentence=str(r[1]), found=from_db(r[2]), seen=bool(r[3]),
-                  source=_source(r, 4)) for r in rows]
+                  source=source_of_row(r, 4)) for r in rows]
     if pairs is not None:
         wanted = set(pairs)
         result = [hit for hit in result if (hit.item_id, hit.source.article_id) in wanted]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from store.desk import SOURCE_COLUMNS, id_chunks, source_of_row
 from store.timefmt import from_db, to_db
 
 
@@ -123,26 +124,24 @@ def drop_unsendable(db: sqlite_utils.Database, when: datetime) -> None:
 def pending(db: sqlite_utils.Database, entry_id: str, now: datetime) -> list[Pending]:
     """The entry's hits waiting to go out and due at `now`, in the order they were found."""
     rows = db.conn.execute(
-        "SELECT o.item_id, o.article_id, a.title, COALESCE(f.name, f.title, f.url), "
-        "COALESCE(a.canonical_url, a.url), a.published, h.found, h.sentence "
+        f"SELECT o.item_id, h.found, h.sentence, {SOURCE_COLUMNS} "
         "FROM notify_outbox o JOIN watch_hits h ON h.item_id = o.item_id AND h.article_id = o.article_id "
         "JOIN articles a ON a.id = o.article_id JOIN feeds f ON f.id = a.feed_id "
         "WHERE o.entry_id = ? AND o.state = 'pending' AND h.seen = 0 "
         "AND (o.next_try IS NULL OR o.next_try <= ?) "
         "ORDER BY h.found, a.published, o.article_id, o.item_id", (entry_id, to_db(now))).fetchall()
+    hits = [(str(r[0]), from_db(r[1]), str(r[2]), source_of_row(r, 3)) for r in rows]
     tags: dict[int, list[str]] = {}
-    ids = sorted({int(r[1]) for r in rows})
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for marks, chunk in id_chunks(sorted({source.article_id for *_, source in hits})):
         for article_id, partnership in db.conn.execute(
-            f"SELECT article_id, partnership FROM article_partnerships WHERE article_id IN "
-            f"({','.join('?' * len(chunk))}) ORDER BY partnership", chunk
+            f"SELECT article_id, partnership FROM article_partnerships WHERE article_id IN ({marks}) "
+            "ORDER BY partnership", chunk
         ):
             tags.setdefault(int(article_id), []).append(str(partnership))
-    return [Pending(entry_id=entry_id, item_id=str(r[0]), article_id=int(r[1]), headline=str(r[2]),
-                    outlet=str(r[3]), url=r[4], published=from_db(r[5]), found=from_db(r[6]),
-                    sentence=str(r[7]), partnerships=tuple(tags.get(int(r[1]), ())))
-            for r in rows]
+    return [Pending(entry_id=entry_id, item_id=item_id, article_id=source.article_id, headline=source.title,
+                    outlet=source.feed, url=source.url, published=source.published, found=found,
+                    sentence=sentence, partnerships=tuple(tags.get(source.article_id, ())))
+            for item_id, found, sentence, source in hits]
 
 
 def mark_sent(db: sqlite_utils.Database, hit: Pending, attempts: int, when: datetime) -> None:
