@@ -25,7 +25,7 @@ import os
 import re
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -138,6 +138,15 @@ _PARTNERSHIP_KEYS = ("id", "name", "parties")
 _QUESTION_KEYS = ("id", "text", "terms", "partnership")
 _WATCH_KEYS = ("id", "title", "terms", "exclude", "partnership")
 _STORE_KEYS = ("path",)
+
+
+def unknown_id_fix(value: str, known: Sequence[str], section: str) -> str:
+    """The fix for a reference to an id that `section` does not have: the closest id, else the
+    ids there are, else how to add one."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return (f'did you mean "{close[0]}"?' if close
+            else f"use one of: {', '.join(known)}" if known
+            else f"add a {section} entry with that id, or remove the line")
 
 
 class _Validator:
@@ -421,10 +430,7 @@ class _Validator:
         value = self.text_value(table, index, entry, "partnership", required=False,
                                 example='"microsoft-openai"')
         if value is not None and value not in known:
-            close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-            fix = (f'did you mean "{close[0]}"?' if close
-                   else f"use one of: {', '.join(sorted(known))}" if known
-                   else "add a [[partnerships]] entry with that id, or remove the line")
+            fix = unknown_id_fix(value, sorted(known), "[[partnerships]]")
             self.fail(self.where(table, index), f"partnership {_show(value)} is not a configured partnership",
                       fix, self.locate(table, index, "partnership"))
         return value

@@ -8,7 +8,6 @@ line, key, fix) and exit code 2 as any other config mistake.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -17,7 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from partwatch.config import _show as _short
-from partwatch.config import _Validator
+from partwatch.config import _Validator, unknown_id_fix
 
 NotifyKind = Literal["command", "webhook", "ntfy"]
 KINDS: tuple[NotifyKind, ...] = ("command", "webhook", "ntfy")
@@ -114,12 +113,8 @@ def _ids(v: _Validator, index: int, entry: Mapping[str, Any], key: str, known: l
     ids = v.strings("notify", index, key, entry.get(key, []))
     for value in ids:
         if value not in known:
-            close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-            fix = (f'did you mean "{close[0]}"?' if close
-                   else f"use one of: {', '.join(known)}" if known
-                   else f"add a {section} entry with that id, or remove the line")
             v.fail(v.where("notify", index), f"{key} names {_short(value)}, which is not in {section}",
-                   fix, v.locate("notify", index, key))
+                   unknown_id_fix(value, known, section), v.locate("notify", index, key))
     return ids
 
 
