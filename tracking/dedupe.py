@@ -17,9 +17,10 @@ Signals (each from a library or a textbook measure, each cheap once the features
   content-farm rewrites keep the title and rewrite the body, so this alone decides, provided
   the title has at least `min_title_words` content words (default 4: "Live updates" or
   "Morning briefing" repeat across unrelated news).
-* **body copy**: MinHash (datasketch, 64 permutations) of word `shingle`-grams (default 3) of
-  the body, estimating the Jaccard index of the two shingle sets. At `body_same` (default 0.4)
-  one body copies or lightly rewrites the other, whatever the titles say.
+* **body copy**: MinHash (datasketch's affine32 scheme, 64 permutations, computed in numpy) of
+  word `shingle`-grams (default 3) of the body, estimating the Jaccard index of the two shingle
+  sets. At `body_same` (default 0.4) one body copies or lightly rewrites the other, whatever the
+  titles say.
 * **topic overlap**: what the article is about, as words: the content words of the title and
   of the URL slug (normalize.slug_words), plus, when the article has a body of at least
   `min_body_words` words, the first `lede_words` words of the body (default 800: most of a
@@ -64,10 +65,9 @@ than the window (Giveme5W1H labels some events across months).
 
 from __future__ import annotations
 
-import hashlib
-import re
+import zlib
 from dataclasses import dataclass
-from operator import methodcaller
+from itertools import chain
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -76,14 +76,17 @@ from rapidfuzz import fuzz
 
 from store.stories import Placeable
 from tracking.model import DedupeSettings
-from tracking.normalize import clean_text, comparison_key, display_title, slug_words, tokens
+from tracking.normalize import body_words, comparison_key, content_words, display_title, slug_words, tokens
 
 NUM_PERM = 64
-_BASE = MinHash(num_perm=NUM_PERM, seed=1)
-PERMUTATIONS = _BASE.permutations
-SCHEME = _BASE.scheme
-_WORDS = re.compile(r"\w+")
-_DIGEST = methodcaller("digest")
+SCHEME = "affine32"
+PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+_A = PERMUTATIONS[0][:, np.newaxis]
+_B = PERMUTATIONS[1][:, np.newaxis]
+# MurmurHash3's finalizer (shift, multiply, shift, multiply, shift) in 64 and 32 bits.
+_FMIX64 = tuple(map(np.uint64, (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)))
+_FMIX32 = tuple(map(np.uint32, (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)))
+_RUN_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd: 2**64 / golden ratio
 
 
 # What story matching reads of an article is exactly what the store loads for placement.
@@ -129,15 +132,14 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
     title_words = tokens(title)
     head = frozenset(title_words) | frozenset(slug_words(article.canonical_url or article.url))
     topic = set(head)
-    body = clean_text(article.text) if article.text else ""
-    body_tokens = _WORDS.findall(body.casefold())
-    has_body = len(body_tokens) >= settings.min_body_words
+    body = body_words(article.text) if article.text else []
+    has_body = len(body) >= settings.min_body_words
     minhash: np.ndarray | None = None
     if has_body:
-        # Each \w+ token splits into content words on its own, so its distinct tokens give the
+        # Each \w+ word splits into content words on its own, so its distinct words give the
         # same set of words as the whole lede, at a fraction of the stemming.
-        topic.update(tokens(" ".join(set(body_tokens[: settings.lede_words]))))
-        minhash = _sketch(_shingles(body_tokens, max(1, settings.shingle)))
+        topic.update(chain.from_iterable(map(content_words, set(body[: settings.lede_words]))))
+        minhash = _sketch(_shingles(body, max(1, settings.shingle)))
     return Features(
         id=article.id,
         feed=article.feed,
@@ -149,29 +151,48 @@ def features(article: ArticleInput, settings: DedupeSettings) -> Features:
         head_words=tuple(sorted(head)),
         words=tuple(sorted(topic)),
         has_body=has_body,
-        body_words=len(body_tokens),
+        body_words=len(body),
         minhash=minhash,
     )
 
 
-def _shingles(body_tokens: list[str], k: int) -> set[bytes]:
-    """The body's distinct runs of `k` words (all of it when shorter), as UTF-8."""
-    if len(body_tokens) < k:
-        return {" ".join(body_tokens).encode()}
-    # zip stops at the shortest shifted list: the last run starts k - 1 words before the end.
-    runs = zip(*(body_tokens[i:] for i in range(k)), strict=False)
-    return set(map(str.encode, map(" ".join, runs)))
+def _fmix(h: np.ndarray, constants: tuple[np.unsignedinteger, ...]) -> np.ndarray:
+    """MurmurHash3's finalizer, in place: a fixed bijection that spreads every input bit over
+    the whole hash, so that CRC-32's linearity and a polynomial's low bits do not show."""
+    shift1, mul1, shift2, mul2, shift3 = constants
+    h ^= h >> shift1
+    h *= mul1
+    h ^= h >> shift2
+    h *= mul2
+    h ^= h >> shift3
+    return h
 
 
-def _sketch(grams: set[bytes]) -> np.ndarray:
-    """MinHash hash values of the shingles: the same as `MinHash.update_batch` with its default
-    hash (the first 4 bytes of SHA-1, little-endian), whose per-shingle Python call was half of
-    the feature time of a cold poll; here the digests are taken by map() and read as one array."""
-    digests = b"".join(map(_DIGEST, map(hashlib.sha1, grams)))
-    first4 = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :4]
-    sketch = MinHash(num_perm=NUM_PERM, permutations=PERMUTATIONS, scheme=SCHEME, hashfunc=int)
-    sketch.update_batch(np.ascontiguousarray(first4).view("<u4").ravel().tolist())
-    values: np.ndarray = sketch.hashvalues
+def _shingles(words: list[bytes], k: int) -> np.ndarray:
+    """A 32-bit hash of each run of `k` words (one run of all of them when shorter): each word's
+    CRC-32, combined along the run as a polynomial in 64 bits and mixed by MurmurHash3's
+    finalizer, all runs at once. Runs that repeat hash alike; a minimum does not mind."""
+    words = words or [b""]  # min_body_words = 0: an empty body is one empty shingle
+    k = min(k, len(words))
+    hashes = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
+    runs = len(words) - k + 1
+    h = hashes[:runs].copy()
+    for i in range(1, k):
+        h *= _RUN_MULTIPLIER
+        h += hashes[i : i + runs]
+    return _fmix(h, _FMIX64).astype(np.uint32)
+
+
+def _sketch(shingles: np.ndarray) -> np.ndarray:
+    """MinHash hash values of the shingle hashes: exactly what datasketch's
+    `MinHash(num_perm=64, seed=1, scheme="affine32", hashfunc=int).update_batch(shingles)` keeps
+    (its 32-bit MurmurHash3 pre-mix, then a * h + b in wrapping uint32 arithmetic, the minimum
+    per permutation), computed as one 64 x shingles array: update_batch calls the hash function
+    once per shingle in Python. Measured on the 20,000 synthetic bench articles (1000 feeds x 20
+    entries): features() 8.0 CPU s with SHA-1 per shingle through update_batch, 2.5 with this,
+    _shingles and normalize.body_words; the Jaccard estimates are as accurate as before (RMSE
+    0.056 from the exact index on 4,000 pairs of articles of one story)."""
+    values: np.ndarray = (_A * _fmix(shingles.copy(), _FMIX32) + _B).min(axis=1)
     return values
 
 

@@ -36,6 +36,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# What an article's story features (tracking/dedupe.py `features`: the words of this module, the
+# body sketch) are made of, as a number: bump it with any change that gives an article different
+# features. Stories placed with other features are rebuilt at the next poll (the stories stamp,
+# partwatch/stamps.py, which reads it here because this module imports no numpy).
+# 2: body shingles hashed by CRC-32 of their words and sketched in numpy (was SHA-1 per shingle).
+FEATURES_VERSION = 2
+
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -91,13 +98,36 @@ what when where which while who whom why will with would you your yours amid via
 )
 
 
+def _unescaped(text: str) -> str:
+    return html.unescape(html.unescape(text)) if "&" in text else text
+
+
+def _normalized(text: str) -> str:
+    return _CONTROL.sub("", unicodedata.normalize("NFKC", text))
+
+
 def clean_text(text: str) -> str:
     """Entities decoded, NFKC, quotes and dashes folded, control characters removed, spaces folded."""
-    if "&" in text:
-        text = html.unescape(html.unescape(text))
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _normalized(_unescaped(text))).strip()
+
+
+_BODY_WORD = re.compile(r"\w+")
+# ASCII bytes -> the byte itself, lower-cased, for the \w characters, else a space; the control
+# characters clean_text removes are deleted, as there ("ab\x00cd" is one word).
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() or c == 0x5F else 0x20 for c in range(128)).lower()
+_ASCII_WORD_BYTES += b" " * 128
+_ASCII_CONTROL = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+
+
+def body_words(text: str) -> list[bytes]:
+    """The \\w+ words of `clean_text(text).casefold()`, as UTF-8: what body shingles and the lede
+    are made of. An ASCII body (NFKC leaves it alone; casefold is lower) takes one bytes.translate
+    and split instead of clean_text's regex passes and findall: under a quarter of the time on the
+    synthetic bench feeds."""
+    text = _unescaped(text)
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORD_BYTES, _ASCII_CONTROL).split()
+    return [word.encode() for word in _BODY_WORD.findall(_normalized(text).casefold())]
 
 
 def _fold(text: str) -> str:
@@ -212,3 +242,10 @@ def tokens(text: str) -> list[str]:
     stem = _stem
     stop = STOPWORDS
     return [w for w in map(stem, _WORD.findall(text.casefold())) if len(w) > 1 and w not in stop]
+
+
+@lru_cache(maxsize=65_536)
+def content_words(word: bytes) -> tuple[str, ...]:
+    """`tokens` of one body word: a lede's distinct words each cost a cache look-up, not a regex
+    pass and a stem call (the words of a lede repeat across the articles of a window)."""
+    return tuple(tokens(word.decode()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -13,10 +14,13 @@ from click.testing import CliRunner
 
 from partwatch import stories_sync
 from partwatch.cli import main
+from partwatch.refresh import after_poll
+from partwatch.stamps import STORIES_SETTINGS_KEY
 from store import stories as store
 from store.db import open_db
 from tests.tracking.stories_helpers import DEMO, add, config, load_demo, parsed
 from tests.tracking.test_stories import DECODER_BODY, LEGAL_BODY, REWRITE_BODY, T0
+from tracking.normalize import FEATURES_VERSION
 
 TITLE = "OpenAI's AWS deal may undermine Microsoft's Azure exclusivity rights"
 
@@ -108,6 +112,24 @@ def test_merge_and_split_survive_a_rebuild(db: sqlite_utils.Database, tmp_path: 
     assert store.get_stories(db, [ids["decoder"]])[ids["decoder"]].articles == 3
     with pytest.raises(stories_sync.StoryCommandError):
         stories_sync.merge(db, cfg, ids["decoder"], 999_999)
+
+
+def test_stories_placed_with_other_features_are_rebuilt_once_at_the_next_poll(
+    db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _storyline(db, tmp_path)
+    cfg = config(tmp_path)
+    grouping = _grouping(db)
+    # What an install wrote before the stamp carried the features' version: the settings alone.
+    store.set_meta(db, STORIES_SETTINGS_KEY, json.dumps(dataclasses.asdict(cfg.dedupe), sort_keys=True))
+    upgraded = after_poll(db, cfg, [])  # a poll where every feed answered 304
+    assert upgraded.stories is not None and upgraded.stories.rebuilt
+    assert _grouping(db) == grouping
+    assert after_poll(db, cfg, []).stories is None
+    monkeypatch.setattr("partwatch.stamps.FEATURES_VERSION", FEATURES_VERSION + 1)
+    bumped = after_poll(db, cfg, [])
+    assert bumped.stories is not None and bumped.stories.rebuilt
+    assert after_poll(db, cfg, []).stories is None
 
 
 def test_demo_feeds_group_as_their_truth_says(db: sqlite_utils.Database, tmp_path: Path) -> None:
