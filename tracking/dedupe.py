@@ -53,14 +53,26 @@ Decision, in this order:
    threshold is the one the headline corpus (UCI News Aggregator) tunes for precision.
 
 Rules 2-4 score above 2, rules 5-6 score their cosine (below 1); the article joins the
-best-scoring story, or starts a new one.
+best-scoring story, or starts a new one. A join by rule 5 or 6 also needs the cosine to be
+`background_ratio` (default 2.5) times the **background**: the cosine the article can expect
+with an unrelated article of the window (StoryIndex.background), once the window holds
+`background_min` (default 10) articles. In news the background is near zero (most words are
+rare: UCI and Giveme5W1H score the same with and without it); when a window's vocabulary is
+small, as in the benchmark's generated feeds (a few hundred words), any two articles share
+much of it, a story's centroid soon looks like every article, and without this test all 20,000
+of them fell into 29 week-long stories (17,142 labelled); with it, 17,128 stories, pairwise
+precision 0.990, recall 1.000. The blob's centroid scores about 2.6 times the background, a
+true copy 5-6 times. Giveme5W1H's windows are sparse: while one holds a handful of articles,
+mostly of one event, true joins score as little as 1.3 times the background, hence
+`background_min`.
 
-Known false positives: a rewrite that keeps the title but reports a different event (rule 3:
-"Stocks fall" twice in one week); two short items by one outlet sharing a boilerplate body
-(rule 4); headline-only coverage of two events with the same rare names in one week (rule 6:
-"Storm hits Chicago" and "Chicago Bears lose in storm"). Known false negatives: reports of
-one event that share no rare word in title, slug or lede; events covered with pauses longer
-than the window (Giveme5W1H labels some events across months).
+Known false positives: the first `background_min` articles of a store whose vocabulary is small
+join one another (the synthetic bench feeds' first ten); a rewrite that keeps the title but
+reports a different event (rule 3: "Stocks fall" twice in one week); two short items by one
+outlet sharing a boilerplate body (rule 4); headline-only coverage of two events with the same
+rare names in one week (rule 6: "Storm hits Chicago" and "Chicago Bears lose in storm"). Known
+false negatives: reports of one event that share no rare word in title, slug or lede; events
+covered with pauses longer than the window (Giveme5W1H labels some events across months).
 """
 
 from __future__ import annotations

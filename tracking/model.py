@@ -59,6 +59,11 @@ class DedupeSettings:
     content_same: float = 0.17
     # The same over title and slug words only, for headline-only articles or stories.
     title_related: float = 0.16
+    # A story's centroid must be this many times closer to the article than the whole window's
+    # vocabulary is (tracking/dedupe.py, rule 5-6).
+    background_ratio: float = 2.5
+    # ... once the window holds this many articles (fewer say little about the vocabulary).
+    background_min: int = 10
     # Words used by more open stories than this are not used to find candidates.
     block_max_df: int = 50
     # The stories with the largest weighted word overlap, this many, are scored in full.

@@ -37,6 +37,8 @@ from datetime import datetime
 from itertools import repeat
 from operator import add, itemgetter, mul
 
+import numpy as np
+
 from tracking.bands import BandIndex
 from tracking.contradictions import Contradiction, Source, find
 from tracking.dedupe import NUM_PERM, ArticleInput, Features, pair_score
@@ -169,6 +171,9 @@ class StoryIndex:
         self._stories: dict[int, _Story] = {}
         self._closed: dict[int, list[int]] = {}
         self._df: Counter[str] = Counter()
+        # How many words of the window have each document frequency (index: the frequency).
+        self._df_hist: np.ndarray = np.zeros(64, dtype=np.int64)
+        self._idf_sums: dict[int, np.ndarray] = {}
         # word -> {open story: how many of its members use the word} (title+slug; with bodies)
         self._head_postings: defaultdict[str, dict[int, int]] = defaultdict(dict)
         self._content_postings: defaultdict[str, dict[int, int]] = defaultdict(dict)
@@ -270,15 +275,13 @@ class StoryIndex:
             if content:
                 num = num_content.get(story, 0.0)
                 if common_content:
-                    counts = state.content
-                    num += sum(weights[w] * counts.get(w, 0) for w in common_content)
+                    num += _dot(weights, state.content, common_content)
                 score = state.cosine_from(num, own_all, True, self.weights, window)
                 scored.append((score, s.content_same, story))
             else:
                 num = num_head.get(story, 0.0)
                 if common_head:
-                    counts = state.head
-                    num += sum(weights[w] * counts.get(w, 0) for w in common_head)
+                    num += _dot(weights, state.head, common_head)
                 score = state.cosine_from(num, own_head, False, self.weights, window)
                 scored.append((score, s.title_related, story))
         return scored
@@ -301,6 +304,54 @@ class StoryIndex:
             for story, n in posting.items():
                 num[story] += w * n
         return num, common
+
+    def background(self, feat: Features, content: bool) -> float:
+        """The weighted cosine the article can expect with an unrelated article of the window:
+        its dot product with the window's document frequencies over the window's size, over
+        its own norm and the root of the window's mean squared norm (both exact sums over the
+        frequencies the window holds). Near zero in news, where most words are rare; high when
+        the window's vocabulary is small and every article uses most of it."""
+        words = feat.words if content else feat.head_words
+        size = len(self.features)
+        if size < self.settings.background_min:
+            return 0.0
+        weights = self.weights(words)
+        num: float = sum(map(mul, weights.values(), map(self._df.get, words, repeat(0)))) / size
+        own2 = sum(weights.values())
+        mean2 = self._window_norm2() / size
+        if num <= 0 or own2 <= 0 or mean2 <= 0:
+            return 0.0
+        return num / math.sqrt(own2 * mean2)
+
+    def _window_norm2(self) -> float:
+        """The sum of every window article's squared norm with today's weights: each word
+        adds its weight once per article using it, so it is a sum over document frequencies
+        (df * weight(df) * how many words have that df)."""
+        size = len(self.features) + 1
+        terms = self._idf_sums.get(size)
+        hist = self._df_hist
+        if terms is None or len(terms) != len(hist):
+            if len(self._idf_sums) >= _TABLES:
+                del self._idf_sums[next(iter(self._idf_sums))]
+            df = np.arange(len(hist), dtype=float)
+            idf = np.log(1.0 + size / (df + 1))
+            terms = self._idf_sums[size] = df * idf * idf
+        return float(np.dot(terms, hist))
+
+    def _shift_hist(self, frequencies: list[int], step: int) -> None:
+        """Words of one article moved from these document frequencies by `step` (+1 joining
+        the window, -1 leaving it)."""
+        if not frequencies:
+            return
+        before = np.array(frequencies, dtype=np.int64)
+        top = int(before.max()) + 2
+        hist = self._df_hist
+        if top > len(hist):
+            grown = np.zeros(max(top, 2 * len(hist)), dtype=np.int64)
+            grown[: len(hist)] = hist
+            hist = self._df_hist = grown
+        hist -= np.bincount(before, minlength=len(hist))
+        hist += np.bincount(before + step, minlength=len(hist))
 
     def candidate_copies(self, feat: Features) -> list[int]:
         found: set[int] = set(self._by_key.get(feat.key, ()))
@@ -331,7 +382,13 @@ class StoryIndex:
                 continue
             if score >= threshold and (best is None or (score, -story) > best):
                 best = (score, -story)
-        return None if best is None else -best[1]
+        if best is None:
+            return None
+        story = -best[1]
+        content = feat.has_body and bool(self._stories[story].bodied)
+        if best[0] < s.background_ratio * self.background(feat, content):
+            return None
+        return story
 
     def place(self, feat: Features) -> int:
         """Place one article (one already placed keeps its story) and return its story id."""
@@ -379,7 +436,10 @@ class StoryIndex:
 
     def _add(self, feat: Features) -> None:
         self.features[feat.id] = feat
-        self._df.update(feat.words)
+        df = self._df
+        before = list(map(df.get, feat.words, repeat(0)))
+        self._shift_hist(before, 1)
+        df.update(feat.words)
         self._by_key[feat.key].add(feat.id)
         if feat.url_key:
             self._by_url[feat.url_key].add(feat.id)
@@ -396,10 +456,11 @@ class StoryIndex:
             if feat is None:
                 continue
             df = self._df
-            for word in feat.words:
-                left = df[word] - 1
-                if left > 0:
-                    df[word] = left
+            before = list(map(df.__getitem__, feat.words))
+            self._shift_hist(before, -1)
+            for word, n in zip(feat.words, before, strict=True):
+                if n > 1:
+                    df[word] = n - 1
                 else:
                     del df[word]
             self._discard(self._by_key, feat.key, article)
@@ -524,6 +585,14 @@ def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSe
         outlets=len({m.feed for m in ordered}),
         contradictions=tuple(found),
     )
+
+
+def _dot(weights: dict[str, float], counts: Counter[str], words: list[str]) -> float:
+    """Sum of weight * count over `words`, in their order (a story uses few of the window's
+    common words: they are filtered out first, in C)."""
+    used = list(filter(counts.__contains__, words))
+    total: float = sum(map(mul, map(weights.__getitem__, used), map(counts.__getitem__, used)))
+    return total
 
 
 def _post(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:

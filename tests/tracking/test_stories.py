@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import random
+from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tracking.contradictions import Source, find
@@ -227,6 +231,44 @@ def test_placing_in_one_run_equals_placing_poll_by_poll() -> None:
             index.place(features(a, SETTINGS))
     assert dict(index.story_of) == once
     assert once[1] == once[3] and once[2] == once[4] and once[1] != once[2]
+
+
+def _word_salad(n: int, seed: int) -> list[ArticleInput]:
+    """Unrelated articles drawn from one small vocabulary, as the benchmark's generated feeds
+    are: any two share many words, and a story's centroid soon looks like all of them."""
+    rng = random.Random(seed)
+    vocabulary = [f"{a}{b}" for a in ("kar", "lom", "ves", "dun", "pil", "tor") for b in "aeiouy"]
+    places = [f"Vel{a}{b}" for a in "bdgkmt" for b in "aeiou"]
+    out = []
+    for i in range(n):
+        words = [rng.choice(vocabulary if rng.random() < 0.8 else places) for _ in range(220)]
+        title = " ".join(rng.choice(places) if j % 3 == 0 else rng.choice(vocabulary) for j in range(9))
+        out.append(art(i + 1, title.capitalize(), " ".join(words) + ".", T0 + timedelta(minutes=20 * i)))
+    return out
+
+
+def test_a_small_vocabulary_does_not_fold_everything_into_one_story() -> None:
+    articles = _word_salad(120, seed=7)
+    # Two exact copies under other outlets' names: the only real stories.
+    articles.append(replace(articles[10], id=500, feed="Copy", url="https://copy.example/500"))
+    articles.append(replace(articles[90], id=501, feed="Copy", url="https://copy.example/501"))
+    found = place(articles)
+    assert found[500] == found[11] and found[501] == found[91]
+    sizes = Counter(found.values())
+    # Without the background test every article after the first few joins one story.
+    assert max(sizes.values()) <= 10
+    assert len(sizes) >= 105
+    blob = place(articles, replace(SETTINGS, background_ratio=0.0))
+    assert max(Counter(blob.values()).values()) > 60
+
+
+def test_the_window_background_is_the_sum_it_stands_for() -> None:
+    articles = _word_salad(40, seed=3)
+    index = StoryIndex(SETTINGS)
+    for a in articles:
+        index.place(features(a, SETTINGS))
+    total = sum(sum(index.weights(f.words).values()) for f in index.features.values())
+    assert math.isclose(index._window_norm2(), total, rel_tol=1e-9)
 
 
 def test_manual_links_win_over_the_signals() -> None:
