@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -318,3 +319,32 @@ def test_cli_filters_by_partnership(tmp_path: Path) -> None:
         assert {a["id"] for a in story["articles"]} & tagged
     unknown = runner.invoke(main, [*base, "--partnership", "nope"])
     assert unknown.exit_code == 2
+
+
+def test_worker_processes_give_what_one_process_gives(
+    db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = config(tmp_path)
+    load_demo(db, cfg)
+    stories_sync.rebuild(db, cfg)
+    grouping = _grouping(db)
+    rows = store.get_stories(db, set(grouping.values()))
+    sides = store.contradictions_of(db, rows)
+    # Features and story rows in worker processes, a chunk of four at a time.
+    monkeypatch.setattr(stories_sync, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(stories_sync, "CHUNK", 4)
+    submitted: list[str] = []
+
+    class Counting(ProcessPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            submitted.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(stories_sync, "ProcessPoolExecutor", Counting)
+    stories_sync.rebuild(db, cfg)
+    assert {"_features_of", "_summaries_of"} <= set(submitted)
+    assert submitted.count("_features_of") > 1
+    assert _grouping(db) == grouping
+    assert store.get_stories(db, rows) == rows
+    assert store.contradictions_of(db, rows) == sides
+    assert any(len(s) > 0 for s in sides.values())
