@@ -238,8 +238,11 @@ class StoryIndex:
             table = self._tables[step] = _Weights(step)
         return table
 
-    def centroid_scores(self, feat: Features, horizon: float) -> list[tuple[float, float, int]]:
-        """(cosine, threshold, story) for every open story sharing a word with `feat`.
+    def centroid_scores(
+        self, feat: Features, horizon: float, weights: dict[str, float]
+    ) -> list[tuple[float, float, int]]:
+        """(cosine, threshold, story) for every open story sharing a word with `feat`, given
+        the `weights` of its words.
 
         Accumulated word by word over the inverted index, as a search engine scores documents:
         each word of the article visits the stories that use it, so the cost is the total size of
@@ -249,7 +252,6 @@ class StoryIndex:
         """
         s = self.settings
         window = len(self.features)
-        weights = self.weights(feat.words)
         head_words = feat.head_words
         body = feat.has_body
         num_head, common_head = self._accumulate(head_words, weights, self._head_postings)
@@ -259,6 +261,9 @@ class StoryIndex:
             num_content, common_content = self._accumulate(feat.words, weights, self._content_postings)
         own_head = math.sqrt(sum(map(weights.__getitem__, head_words)))
         own_all = math.sqrt(sum(weights.values()))
+        # The common words' weights once, not once per candidate.
+        common_head_w = list(map(weights.__getitem__, common_head))
+        common_content_w = list(map(weights.__getitem__, common_content))
         stories = self._stories
         overlap = {**num_head, **num_content} if num_content else num_head
         found = (
@@ -275,13 +280,13 @@ class StoryIndex:
             if content:
                 num = num_content.get(story, 0.0)
                 if common_content:
-                    num += _dot(weights, state.content, common_content)
+                    num += _dot(common_content, common_content_w, state.content)
                 score = state.cosine_from(num, own_all, True, self.weights, window)
                 scored.append((score, s.content_same, story))
             else:
                 num = num_head.get(story, 0.0)
                 if common_head:
-                    num += _dot(weights, state.head, common_head)
+                    num += _dot(common_head, common_head_w, state.head)
                 score = state.cosine_from(num, own_head, False, self.weights, window)
                 scored.append((score, s.title_related, story))
         return scored
@@ -305,17 +310,19 @@ class StoryIndex:
                 num[story] += w * n
         return num, common
 
-    def background(self, feat: Features, content: bool) -> float:
+    def background(self, feat: Features, content: bool, weights: dict[str, float]) -> float:
         """The weighted cosine the article can expect with an unrelated article of the window:
         its dot product with the window's document frequencies over the window's size, over
         its own norm and the root of the window's mean squared norm (both exact sums over the
         frequencies the window holds). Near zero in news, where most words are rare; high when
-        the window's vocabulary is small and every article uses most of it."""
+        the window's vocabulary is small and every article uses most of it. `weights` are those
+        of all of the article's words (centroid_scores had them)."""
         words = feat.words if content else feat.head_words
         size = len(self.features)
         if size < self.settings.background_min:
             return 0.0
-        weights = self.weights(words)
+        if not content:
+            weights = {word: weights[word] for word in words}
         num: float = sum(map(mul, weights.values(), map(self._df.get, words, repeat(0)))) / size
         own2 = sum(weights.values())
         mean2 = self._window_norm2() / size
@@ -377,7 +384,8 @@ class StoryIndex:
                 best = (score, -story)
         if best is not None:
             return -best[1]
-        for score, threshold, story in self.centroid_scores(feat, horizon):
+        weights = self.weights(feat.words)
+        for score, threshold, story in self.centroid_scores(feat, horizon, weights):
             if story in forbidden:
                 continue
             if score >= threshold and (best is None or (score, -story) > best):
@@ -386,7 +394,7 @@ class StoryIndex:
             return None
         story = -best[1]
         content = feat.has_body and bool(self._stories[story].bodied)
-        if best[0] < s.background_ratio * self.background(feat, content):
+        if best[0] < s.background_ratio * self.background(feat, content, weights):
             return None
         return story
 
@@ -587,11 +595,10 @@ def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSe
     )
 
 
-def _dot(weights: dict[str, float], counts: Counter[str], words: list[str]) -> float:
-    """Sum of weight * count over `words`, in their order (a story uses few of the window's
-    common words: they are filtered out first, in C)."""
-    used = list(filter(counts.__contains__, words))
-    total: float = sum(map(mul, map(weights.__getitem__, used), map(counts.__getitem__, used)))
+def _dot(words: list[str], weights: list[float], counts: Counter[str]) -> float:
+    """Sum of weight * count over `words`, in their order, in C. A word the story does not use
+    adds 0.0, which leaves a sum of positive terms exactly as it was, so no filter is needed."""
+    total: float = sum(map(mul, weights, map(counts.get, words, repeat(0))))
     return total
 
 
