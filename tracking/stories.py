@@ -34,8 +34,8 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
-from operator import add, itemgetter, mul
+from itertools import compress, repeat
+from operator import add, itemgetter, mul, not_, sub
 
 import numpy as np
 
@@ -46,7 +46,8 @@ from tracking.model import DedupeSettings
 from tracking.normalize import display_title
 from tracking.origin import Member, lead, origin
 
-Weigh = Callable[[Iterable[str]], dict[str, float]]
+# The weights of some words, in their order (StoryIndex.weigh).
+Weigh = Callable[[Iterable[str]], Iterable[float]]
 
 
 class _Story:
@@ -91,7 +92,7 @@ class _Story:
         # word order as a loop would, then the counts go up in one C-level update.
         before = list(map(counts.get, words, repeat(0)))
         odd = map(add, map(add, before, before), repeat(1))  # 2n + 1
-        terms = map(mul, weigh(words).values(), odd)
+        terms = map(mul, weigh(words), odd)
         self._norm2[content] = sum(terms, norm2)
         counts.update(words)
 
@@ -104,15 +105,15 @@ class _Story:
 
     def _uncount(self, counts: Counter[str], words: tuple[str, ...], content: bool, weigh: Weigh) -> None:
         norm2 = self._norm2.get(content)
-        weights = weigh(words) if norm2 is not None else {}
-        for word in words:
+        weights = list(weigh(words)) if norm2 is not None else [0.0] * len(words)
+        for word, w in zip(words, weights, strict=True):
             n = counts.get(word, 0)
             if n <= 1:
                 counts.pop(word, None)
             else:
                 counts[word] = n - 1
             if norm2 is not None and n:
-                norm2 -= weights[word] * (2 * n - 1)
+                norm2 -= w * (2 * n - 1)
         if norm2 is not None:
             self._norm2[content] = max(norm2, 0.0)
 
@@ -133,10 +134,9 @@ class _Story:
             norm2 = None
         if norm2 is None:
             counts = self.content if content else self.head
-            norm2 = 0.0
-            for word, w in weigh(counts).items():
-                n = counts[word]
-                norm2 += w * n * n
+            ns = list(counts.values())
+            # Terms (w * n) * n summed in word order, as a loop would, in C.
+            norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
             self._norm2[content] = norm2
             self._full_at = len(self.members)
             self._full_n = window
@@ -225,9 +225,12 @@ class StoryIndex:
     def weights(self, words: Iterable[str]) -> dict[str, float]:
         """`weight` of many words at once (a table look-up per word, no logarithm)."""
         words = tuple(words)
+        return dict(zip(words, self.weigh(words), strict=True))
+
+    def weigh(self, words: Iterable[str]) -> Iterable[float]:
+        """The `weight` of each of `words`, in their order, lazily."""
         # map() over built-ins keeps the loop in C; the table's __missing__ runs only per new df.
-        weights = map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
-        return dict(zip(words, weights, strict=True))
+        return map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
 
     def _table(self) -> _Weights:
         step = len(self.features) + 1
@@ -281,13 +284,13 @@ class StoryIndex:
                 num = num_content.get(story, 0.0)
                 if common_content:
                     num += _dot(common_content, common_content_w, state.content)
-                score = state.cosine_from(num, own_all, True, self.weights, window)
+                score = state.cosine_from(num, own_all, True, self.weigh, window)
                 scored.append((score, s.content_same, story))
             else:
                 num = num_head.get(story, 0.0)
                 if common_head:
                     num += _dot(common_head, common_head_w, state.head)
-                score = state.cosine_from(num, own_head, False, self.weights, window)
+                score = state.cosine_from(num, own_head, False, self.weigh, window)
                 scored.append((score, s.title_related, story))
         return scored
 
@@ -436,11 +439,11 @@ class StoryIndex:
     # -- internals ----------------------------------------------------------------------------
     def _join(self, story: int, feat: Features) -> None:
         state = self._stories[story]
-        state.add(feat, self.weights)
+        state.add(feat, self.weigh)
         self.story_of[feat.id] = story
-        _post(self._head_postings, feat.head_words, story)
+        _post(self._head_postings, feat.head_words, state.head, story)
         if feat.has_body:
-            _post(self._content_postings, feat.words, story)
+            _post(self._content_postings, feat.words, state.content, story)
 
     def _add(self, feat: Features) -> None:
         self.features[feat.id] = feat
@@ -466,11 +469,11 @@ class StoryIndex:
             df = self._df
             before = list(map(df.__getitem__, feat.words))
             self._shift_hist(before, -1)
-            for word, n in zip(feat.words, before, strict=True):
-                if n > 1:
-                    df[word] = n - 1
-                else:
-                    del df[word]
+            after = list(map(sub, before, repeat(1)))
+            # dict.update sets the counts (Counter.update would add to them), in C.
+            dict.update(df, zip(feat.words, after, strict=True))
+            for word in compress(feat.words, map(not_, after)):
+                del df[word]
             self._discard(self._by_key, feat.key, article)
             if feat.url_key:
                 self._discard(self._by_url, feat.url_key, article)
@@ -481,10 +484,10 @@ class StoryIndex:
             # A story founded before the window closes below, taking all of its
             # postings with it: taking this member out first would be wasted work.
             if state is not None and story is not None and state.founded[0] >= horizon:
-                state.remove(feat, self.weights)
-                _unpost(self._head_postings, feat.head_words, story, 1)
+                state.remove(feat, self.weigh)
+                _lower(self._head_postings, feat.head_words, story)
                 if feat.has_body:
-                    _unpost(self._content_postings, feat.words, story, 1)
+                    _lower(self._content_postings, feat.words, story)
         while self._expiry and self._expiry[0][0] < horizon:
             founded, story = heapq.heappop(self._expiry)
             state = self._stories.get(story)
@@ -537,7 +540,7 @@ class StoryIndex:
         for article in members:
             feat = self.features.get(article)
             if feat is not None:
-                state.add(feat, self.weights)
+                state.add(feat, self.weigh)
                 state.founded = min(state.founded, (feat.published, article))
             else:
                 state.members.append(article)
@@ -602,24 +605,39 @@ def _dot(words: list[str], weights: list[float], counts: Counter[str]) -> float:
     return total
 
 
-def _post(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
-    for word in words:
-        posting = postings[word]
-        posting[story] = posting.get(story, 0) + 1
-
-
-def _unpost(
-    postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int, count: int | None = None
+def _post(
+    postings: defaultdict[str, dict[int, int]], words: Iterable[str], counts: Counter[str], story: int
 ) -> None:
-    """Take `story` out of the postings of `words` (or lower its count there by `count`)."""
+    """Bring `story`'s entries in the postings of `words` up to its centroid's `counts` (which
+    hold the new member already), in C: no entry is read."""
+    found = map(postings.__getitem__, words)
+    _run(map(dict.__setitem__, found, repeat(story), map(counts.__getitem__, words)))
+
+
+def _unpost(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
+    """Take `story` out of the postings of `words`, dropping the postings left empty."""
+    words = tuple(words)
+    found = list(map(postings.__getitem__, words))
+    _run(map(dict.pop, found, repeat(story), repeat(None)))
+    for word in compress(words, map(not_, found)):
+        del postings[word]
+
+
+def _lower(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
+    """Lower `story`'s count in the postings of `words` by one (a member left the window)."""
     for word in words:
         posting = postings.get(word)
         if posting is None:
             continue
-        left = 0 if count is None else posting.get(story, 0) - count
+        left = posting.get(story, 0) - 1
         if left > 0:
             posting[story] = left
         else:
             posting.pop(story, None)
             if not posting:
                 del postings[word]
+
+
+def _run(calls: Iterable[object]) -> None:
+    """Make the calls of a lazy map() for their effect, at C speed."""
+    deque(calls, maxlen=0)
