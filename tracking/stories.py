@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, repeat
-from operator import add, itemgetter, mul, not_, sub
+from operator import add, itemgetter, mul, not_, setitem, sub
 
 import numpy as np
 
@@ -242,10 +242,10 @@ class StoryIndex:
         return table
 
     def centroid_scores(
-        self, feat: Features, horizon: float, weights: dict[str, float]
+        self, feat: Features, horizon: float, weights: Sequence[float]
     ) -> list[tuple[float, float, int]]:
         """(cosine, threshold, story) for every open story sharing a word with `feat`, given
-        the `weights` of its words.
+        the `weights` of its words (in their order).
 
         Accumulated word by word over the inverted index, as a search engine scores documents:
         each word of the article visits the stories that use it, so the cost is the total size of
@@ -257,16 +257,17 @@ class StoryIndex:
         window = len(self.features)
         head_words = feat.head_words
         body = feat.has_body
-        num_head, common_head = self._accumulate(head_words, weights, self._head_postings)
+        head_weights = list(self.weigh(head_words))
+        num_head, common_head, common_head_w = self._accumulate(head_words, head_weights, self._head_postings)
         num_content: dict[int, float] = {}
         common_content: list[str] = []
+        common_content_w: list[float] = []
         if body:
-            num_content, common_content = self._accumulate(feat.words, weights, self._content_postings)
-        own_head = math.sqrt(sum(map(weights.__getitem__, head_words)))
-        own_all = math.sqrt(sum(weights.values()))
-        # The common words' weights once, not once per candidate.
-        common_head_w = list(map(weights.__getitem__, common_head))
-        common_content_w = list(map(weights.__getitem__, common_content))
+            num_content, common_content, common_content_w = self._accumulate(
+                feat.words, weights, self._content_postings
+            )
+        own_head = math.sqrt(sum(head_weights))
+        own_all = math.sqrt(sum(weights))
         stories = self._stories
         overlap = {**num_head, **num_content} if num_content else num_head
         found = (
@@ -295,39 +296,40 @@ class StoryIndex:
         return scored
 
     def _accumulate(
-        self, words: Iterable[str], weights: dict[str, float], postings: dict[str, dict[int, int]]
-    ) -> tuple[dict[int, float], list[str]]:
-        """Dot products of the article's words with each story's counts, over the postings."""
+        self, words: Sequence[str], weights: Sequence[float], postings: dict[str, dict[int, int]]
+    ) -> tuple[dict[int, float], list[str], list[float]]:
+        """Dot products of the article's words (of these `weights`) with each story's counts,
+        over the postings; and the common words, with their weights (for `_dot`)."""
         cap = self.settings.block_max_df
         num: defaultdict[int, float] = defaultdict(float)
         common: list[str] = []
-        for word in words:
-            posting = postings.get(word)
+        common_weights: list[float] = []
+        for word, w, posting in zip(words, weights, map(postings.get, words), strict=True):
             if not posting:
                 continue
             if len(posting) > cap:
                 common.append(word)
+                common_weights.append(w)
                 continue
-            w = weights[word]
             for story, n in posting.items():
                 num[story] += w * n
-        return num, common
+        return num, common, common_weights
 
-    def background(self, feat: Features, content: bool, weights: dict[str, float]) -> float:
+    def background(self, feat: Features, content: bool, weights: Sequence[float]) -> float:
         """The weighted cosine the article can expect with an unrelated article of the window:
         its dot product with the window's document frequencies over the window's size, over
         its own norm and the root of the window's mean squared norm (both exact sums over the
         frequencies the window holds). Near zero in news, where most words are rare; high when
         the window's vocabulary is small and every article uses most of it. `weights` are those
-        of all of the article's words (centroid_scores had them)."""
+        of all of the article's words, in their order (centroid_scores had them)."""
         words = feat.words if content else feat.head_words
         size = len(self.features)
         if size < self.settings.background_min:
             return 0.0
         if not content:
-            weights = {word: weights[word] for word in words}
-        num: float = sum(map(mul, weights.values(), map(self._df.get, words, repeat(0)))) / size
-        own2 = sum(weights.values())
+            weights = list(self.weigh(words))
+        num: float = sum(map(mul, weights, map(self._df.get, words, repeat(0)))) / size
+        own2 = sum(weights)
         mean2 = self._window_norm2() / size
         if num <= 0 or own2 <= 0 or mean2 <= 0:
             return 0.0
@@ -360,8 +362,10 @@ class StoryIndex:
             grown = np.zeros(max(top, 2 * len(hist)), dtype=np.int64)
             grown[: len(hist)] = hist
             hist = self._df_hist = grown
-        hist -= np.bincount(before, minlength=len(hist))
-        hist += np.bincount(before + step, minlength=len(hist))
+        # In place at the frequencies moved: a bincount as long as the histogram (the window's
+        # size) would zero and add thousands of cells for an article's few hundred words.
+        np.subtract.at(hist, before, 1)
+        np.add.at(hist, before + step, 1)
 
     def candidate_copies(self, feat: Features) -> list[int]:
         found: set[int] = set(self._by_key.get(feat.key, ()))
@@ -387,7 +391,7 @@ class StoryIndex:
                 best = (score, -story)
         if best is not None:
             return -best[1]
-        weights = self.weights(feat.words)
+        weights = list(self.weigh(feat.words))
         for score, threshold, story in self.centroid_scores(feat, horizon, weights):
             if story in forbidden:
                 continue
@@ -611,7 +615,7 @@ def _post(
     """Bring `story`'s entries in the postings of `words` up to its centroid's `counts` (which
     hold the new member already), in C: no entry is read."""
     found = map(postings.__getitem__, words)
-    _run(map(dict.__setitem__, found, repeat(story), map(counts.__getitem__, words)))
+    _run(map(setitem, found, repeat(story), map(counts.__getitem__, words)))
 
 
 def _unpost(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
