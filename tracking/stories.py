@@ -134,9 +134,13 @@ class _Story:
             norm2 = None
         if norm2 is None:
             counts = self.content if content else self.head
-            ns = list(counts.values())
-            # Terms (w * n) * n summed in word order, as a loop would, in C.
-            norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
+            # Terms (w * n) * n summed in word order, as a loop would, in C. A story of one
+            # member (most are) counts each word once, and w * 1 * 1 is w.
+            if len(self.members) == 1:
+                norm2 = sum(weigh(counts), 0.0)
+            else:
+                ns = list(counts.values())
+                norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
             self._norm2[content] = norm2
             self._full_at = len(self.members)
             self._full_n = window
@@ -319,20 +323,23 @@ class StoryIndex:
                 num[story] = get(story, 0.0) + w * n
         return num, common, common_weights
 
-    def background(self, feat: Features, content: bool, weights: Sequence[float]) -> float:
+    def background(
+        self, feat: Features, content: bool, weights: Sequence[float], frequencies: Sequence[int]
+    ) -> float:
         """The weighted cosine the article can expect with an unrelated article of the window:
         its dot product with the window's document frequencies over the window's size, over
         its own norm and the root of the window's mean squared norm (both exact sums over the
         frequencies the window holds). Near zero in news, where most words are rare; high when
-        the window's vocabulary is small and every article uses most of it. `weights` are those
-        of all of the article's words, in their order (centroid_scores had them)."""
-        words = feat.words if content else feat.head_words
+        the window's vocabulary is small and every article uses most of it. `weights` and
+        `frequencies` are those of all of the article's words, in their order (best_story had
+        them)."""
         size = len(self.features)
         if size < self.settings.background_min:
             return 0.0
         if not content:
-            weights = list(self.weigh(words))
-        num: float = sum(map(mul, weights, map(self._df.get, words, repeat(0)))) / size
+            frequencies = self._frequencies(feat.head_words)
+            weights = list(self.weigh(feat.head_words))
+        num: float = sum(map(mul, weights, frequencies)) / size
         own2 = sum(weights)
         mean2 = self._window_norm2() / size
         if num <= 0 or own2 <= 0 or mean2 <= 0:
@@ -380,8 +387,9 @@ class StoryIndex:
         found.discard(feat.id)
         return sorted(found)
 
-    def best_story(self, feat: Features) -> int | None:
-        """The story `feat` belongs to among the open ones, or None for a new story."""
+    def best_story(self, feat: Features, frequencies: Sequence[int]) -> int | None:
+        """The story `feat` belongs to among the open ones, or None for a new story, given the
+        window's document `frequencies` of its words."""
         s = self.settings
         forbidden = {self.story_of[o] for o in self._cannot.get(feat.id, ()) if o in self.story_of}
         horizon = feat.published - s.window_days * 86400
@@ -395,7 +403,7 @@ class StoryIndex:
                 best = (score, -story)
         if best is not None:
             return -best[1]
-        weights = list(self.weigh(feat.words))
+        weights = list(map(self._table().__getitem__, frequencies))
         for score, threshold, story in self.centroid_scores(feat, horizon, weights):
             if story in forbidden:
                 continue
@@ -405,7 +413,7 @@ class StoryIndex:
             return None
         story = -best[1]
         content = feat.has_body and bool(self._stories[story].bodied)
-        if best[0] < s.background_ratio * self.background(feat, content, weights):
+        if best[0] < s.background_ratio * self.background(feat, content, weights, frequencies):
             return None
         return story
 
@@ -414,8 +422,10 @@ class StoryIndex:
         if feat.id in self.story_of:
             return self.story_of[feat.id]
         self._evict(feat.published)
-        story = self.best_story(feat)
-        self._add(feat)
+        # Looked up once: matching weighs the words by them, joining moves them up by one.
+        frequencies = self._frequencies(feat.words)
+        story = self.best_story(feat, frequencies)
+        self._add(feat, frequencies)
         if story is None:
             story = feat.id
             self._stories[story] = _Story((feat.published, feat.id))
@@ -436,7 +446,7 @@ class StoryIndex:
         if feat.id in self.story_of:
             return
         self._evict(feat.published)
-        self._add(feat)
+        self._add(feat, self._frequencies(feat.words))
         if story not in self._stories:
             self._closed.pop(story, None)
             start = feat.published if founded is None else founded
@@ -453,12 +463,15 @@ class StoryIndex:
         if feat.has_body:
             _post(self._content_postings, feat.words, state.content, story)
 
-    def _add(self, feat: Features) -> None:
+    def _frequencies(self, words: Iterable[str]) -> list[int]:
+        """The window's document frequency of each of `words`."""
+        return list(map(self._df.get, words, repeat(0)))
+
+    def _add(self, feat: Features, frequencies: list[int]) -> None:
+        """Take `feat` into the window; `frequencies` are its words' before it."""
         self.features[feat.id] = feat
-        df = self._df
-        before = list(map(df.get, feat.words, repeat(0)))
-        self._shift_hist(before, 1)
-        df.update(feat.words)
+        self._shift_hist(frequencies, 1)
+        self._df.update(feat.words)
         self._by_key[feat.key].add(feat.id)
         if feat.url_key:
             self._by_url[feat.url_key].add(feat.id)
