@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import compress, repeat
-from operator import add, itemgetter, mul, not_, setitem, sub
+from operator import add, mul, not_, setitem, sub
 
 import numpy as np
 
@@ -274,10 +274,12 @@ class StoryIndex:
         own_all = math.sqrt(sum(weights))
         stories = self._stories
         overlap = {**num_head, **num_content} if num_content else num_head
+        # Sorting the story ids by a C-level look-up ranks them as sorting (story, overlap)
+        # pairs by overlap would (stable: ties keep the order found), without building pairs.
         found = (
-            overlap
+            list(overlap)
             if len(overlap) <= s.max_candidates
-            else dict(sorted(overlap.items(), key=itemgetter(1), reverse=True)[: s.max_candidates])
+            else sorted(overlap, key=overlap.__getitem__, reverse=True)[: s.max_candidates]
         )
         scored: list[tuple[float, float, int]] = []
         for story in found:
