@@ -34,8 +34,8 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
-from operator import add, itemgetter, mul
+from itertools import compress, repeat
+from operator import add, mul, not_, setitem, sub
 
 import numpy as np
 
@@ -46,7 +46,8 @@ from tracking.model import DedupeSettings
 from tracking.normalize import display_title
 from tracking.origin import Member, lead, origin
 
-Weigh = Callable[[Iterable[str]], dict[str, float]]
+# The weights of some words, in their order (StoryIndex.weigh).
+Weigh = Callable[[Iterable[str]], Iterable[float]]
 
 
 class _Story:
@@ -91,7 +92,7 @@ class _Story:
         # word order as a loop would, then the counts go up in one C-level update.
         before = list(map(counts.get, words, repeat(0)))
         odd = map(add, map(add, before, before), repeat(1))  # 2n + 1
-        terms = map(mul, weigh(words).values(), odd)
+        terms = map(mul, weigh(words), odd)
         self._norm2[content] = sum(terms, norm2)
         counts.update(words)
 
@@ -104,15 +105,15 @@ class _Story:
 
     def _uncount(self, counts: Counter[str], words: tuple[str, ...], content: bool, weigh: Weigh) -> None:
         norm2 = self._norm2.get(content)
-        weights = weigh(words) if norm2 is not None else {}
-        for word in words:
+        weights = list(weigh(words)) if norm2 is not None else [0.0] * len(words)
+        for word, w in zip(words, weights, strict=True):
             n = counts.get(word, 0)
             if n <= 1:
                 counts.pop(word, None)
             else:
                 counts[word] = n - 1
             if norm2 is not None and n:
-                norm2 -= weights[word] * (2 * n - 1)
+                norm2 -= w * (2 * n - 1)
         if norm2 is not None:
             self._norm2[content] = max(norm2, 0.0)
 
@@ -133,10 +134,13 @@ class _Story:
             norm2 = None
         if norm2 is None:
             counts = self.content if content else self.head
-            norm2 = 0.0
-            for word, w in weigh(counts).items():
-                n = counts[word]
-                norm2 += w * n * n
+            # Terms (w * n) * n summed in word order, as a loop would, in C. A story of one
+            # member (most are) counts each word once, and w * 1 * 1 is w.
+            if len(self.members) == 1:
+                norm2 = sum(weigh(counts), 0.0)
+            else:
+                ns = list(counts.values())
+                norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
             self._norm2[content] = norm2
             self._full_at = len(self.members)
             self._full_n = window
@@ -225,9 +229,12 @@ class StoryIndex:
     def weights(self, words: Iterable[str]) -> dict[str, float]:
         """`weight` of many words at once (a table look-up per word, no logarithm)."""
         words = tuple(words)
+        return dict(zip(words, self.weigh(words), strict=True))
+
+    def weigh(self, words: Iterable[str]) -> Iterable[float]:
+        """The `weight` of each of `words`, in their order, lazily."""
         # map() over built-ins keeps the loop in C; the table's __missing__ runs only per new df.
-        weights = map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
-        return dict(zip(words, weights, strict=True))
+        return map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
 
     def _table(self) -> _Weights:
         step = len(self.features) + 1
@@ -238,8 +245,11 @@ class StoryIndex:
             table = self._tables[step] = _Weights(step)
         return table
 
-    def centroid_scores(self, feat: Features, horizon: float) -> list[tuple[float, float, int]]:
-        """(cosine, threshold, story) for every open story sharing a word with `feat`.
+    def centroid_scores(
+        self, feat: Features, horizon: float, weights: Sequence[float]
+    ) -> list[tuple[float, float, int]]:
+        """(cosine, threshold, story) for every open story sharing a word with `feat`, given
+        the `weights` of its words (in their order).
 
         Accumulated word by word over the inverted index, as a search engine scores documents:
         each word of the article visits the stories that use it, so the cost is the total size of
@@ -249,22 +259,27 @@ class StoryIndex:
         """
         s = self.settings
         window = len(self.features)
-        weights = self.weights(feat.words)
         head_words = feat.head_words
         body = feat.has_body
-        num_head, common_head = self._accumulate(head_words, weights, self._head_postings)
+        head_weights = list(self.weigh(head_words))
+        num_head, common_head, common_head_w = self._accumulate(head_words, head_weights, self._head_postings)
         num_content: dict[int, float] = {}
         common_content: list[str] = []
+        common_content_w: list[float] = []
         if body:
-            num_content, common_content = self._accumulate(feat.words, weights, self._content_postings)
-        own_head = math.sqrt(sum(map(weights.__getitem__, head_words)))
-        own_all = math.sqrt(sum(weights.values()))
+            num_content, common_content, common_content_w = self._accumulate(
+                feat.words, weights, self._content_postings
+            )
+        own_head = math.sqrt(sum(head_weights))
+        own_all = math.sqrt(sum(weights))
         stories = self._stories
         overlap = {**num_head, **num_content} if num_content else num_head
+        # Sorting the story ids by a C-level look-up ranks them as sorting (story, overlap)
+        # pairs by overlap would (stable: ties keep the order found), without building pairs.
         found = (
-            overlap
+            list(overlap)
             if len(overlap) <= s.max_candidates
-            else dict(sorted(overlap.items(), key=itemgetter(1), reverse=True)[: s.max_candidates])
+            else sorted(overlap, key=overlap.__getitem__, reverse=True)[: s.max_candidates]
         )
         scored: list[tuple[float, float, int]] = []
         for story in found:
@@ -275,49 +290,59 @@ class StoryIndex:
             if content:
                 num = num_content.get(story, 0.0)
                 if common_content:
-                    num += _dot(weights, state.content, common_content)
-                score = state.cosine_from(num, own_all, True, self.weights, window)
+                    num += _dot(common_content, common_content_w, state.content)
+                score = state.cosine_from(num, own_all, True, self.weigh, window)
                 scored.append((score, s.content_same, story))
             else:
                 num = num_head.get(story, 0.0)
                 if common_head:
-                    num += _dot(weights, state.head, common_head)
-                score = state.cosine_from(num, own_head, False, self.weights, window)
+                    num += _dot(common_head, common_head_w, state.head)
+                score = state.cosine_from(num, own_head, False, self.weigh, window)
                 scored.append((score, s.title_related, story))
         return scored
 
     def _accumulate(
-        self, words: Iterable[str], weights: dict[str, float], postings: dict[str, dict[int, int]]
-    ) -> tuple[dict[int, float], list[str]]:
-        """Dot products of the article's words with each story's counts, over the postings."""
+        self, words: Sequence[str], weights: Sequence[float], postings: dict[str, dict[int, int]]
+    ) -> tuple[dict[int, float], list[str], list[float]]:
+        """Dot products of the article's words (of these `weights`) with each story's counts,
+        over the postings; and the common words, with their weights (for `_dot`).
+
+        `num` is a plain dict, not a defaultdict(float): the interpreter specialises subscripts
+        of exact dicts only, which makes this inner loop a quarter faster."""
         cap = self.settings.block_max_df
-        num: defaultdict[int, float] = defaultdict(float)
+        num: dict[int, float] = {}
+        get = num.get
         common: list[str] = []
-        for word in words:
-            posting = postings.get(word)
+        common_weights: list[float] = []
+        for word, w, posting in zip(words, weights, map(postings.get, words), strict=True):
             if not posting:
                 continue
             if len(posting) > cap:
                 common.append(word)
+                common_weights.append(w)
                 continue
-            w = weights[word]
             for story, n in posting.items():
-                num[story] += w * n
-        return num, common
+                num[story] = get(story, 0.0) + w * n
+        return num, common, common_weights
 
-    def background(self, feat: Features, content: bool) -> float:
+    def background(
+        self, feat: Features, content: bool, weights: Sequence[float], frequencies: Sequence[int]
+    ) -> float:
         """The weighted cosine the article can expect with an unrelated article of the window:
         its dot product with the window's document frequencies over the window's size, over
         its own norm and the root of the window's mean squared norm (both exact sums over the
         frequencies the window holds). Near zero in news, where most words are rare; high when
-        the window's vocabulary is small and every article uses most of it."""
-        words = feat.words if content else feat.head_words
+        the window's vocabulary is small and every article uses most of it. `weights` and
+        `frequencies` are those of all of the article's words, in their order (best_story had
+        them)."""
         size = len(self.features)
         if size < self.settings.background_min:
             return 0.0
-        weights = self.weights(words)
-        num: float = sum(map(mul, weights.values(), map(self._df.get, words, repeat(0)))) / size
-        own2 = sum(weights.values())
+        if not content:
+            frequencies = self._frequencies(feat.head_words)
+            weights = list(self.weigh(feat.head_words))
+        num: float = sum(map(mul, weights, frequencies)) / size
+        own2 = sum(weights)
         mean2 = self._window_norm2() / size
         if num <= 0 or own2 <= 0 or mean2 <= 0:
             return 0.0
@@ -350,8 +375,10 @@ class StoryIndex:
             grown = np.zeros(max(top, 2 * len(hist)), dtype=np.int64)
             grown[: len(hist)] = hist
             hist = self._df_hist = grown
-        hist -= np.bincount(before, minlength=len(hist))
-        hist += np.bincount(before + step, minlength=len(hist))
+        # In place at the frequencies moved: a bincount as long as the histogram (the window's
+        # size) would zero and add thousands of cells for an article's few hundred words.
+        np.subtract.at(hist, before, 1)
+        np.add.at(hist, before + step, 1)
 
     def candidate_copies(self, feat: Features) -> list[int]:
         found: set[int] = set(self._by_key.get(feat.key, ()))
@@ -362,8 +389,9 @@ class StoryIndex:
         found.discard(feat.id)
         return sorted(found)
 
-    def best_story(self, feat: Features) -> int | None:
-        """The story `feat` belongs to among the open ones, or None for a new story."""
+    def best_story(self, feat: Features, frequencies: Sequence[int]) -> int | None:
+        """The story `feat` belongs to among the open ones, or None for a new story, given the
+        window's document `frequencies` of its words."""
         s = self.settings
         forbidden = {self.story_of[o] for o in self._cannot.get(feat.id, ()) if o in self.story_of}
         horizon = feat.published - s.window_days * 86400
@@ -377,7 +405,8 @@ class StoryIndex:
                 best = (score, -story)
         if best is not None:
             return -best[1]
-        for score, threshold, story in self.centroid_scores(feat, horizon):
+        weights = list(map(self._table().__getitem__, frequencies))
+        for score, threshold, story in self.centroid_scores(feat, horizon, weights):
             if story in forbidden:
                 continue
             if score >= threshold and (best is None or (score, -story) > best):
@@ -386,7 +415,7 @@ class StoryIndex:
             return None
         story = -best[1]
         content = feat.has_body and bool(self._stories[story].bodied)
-        if best[0] < s.background_ratio * self.background(feat, content):
+        if best[0] < s.background_ratio * self.background(feat, content, weights, frequencies):
             return None
         return story
 
@@ -395,8 +424,10 @@ class StoryIndex:
         if feat.id in self.story_of:
             return self.story_of[feat.id]
         self._evict(feat.published)
-        story = self.best_story(feat)
-        self._add(feat)
+        # Looked up once: matching weighs the words by them, joining moves them up by one.
+        frequencies = self._frequencies(feat.words)
+        story = self.best_story(feat, frequencies)
+        self._add(feat, frequencies)
         if story is None:
             story = feat.id
             self._stories[story] = _Story((feat.published, feat.id))
@@ -417,7 +448,7 @@ class StoryIndex:
         if feat.id in self.story_of:
             return
         self._evict(feat.published)
-        self._add(feat)
+        self._add(feat, self._frequencies(feat.words))
         if story not in self._stories:
             self._closed.pop(story, None)
             start = feat.published if founded is None else founded
@@ -428,18 +459,21 @@ class StoryIndex:
     # -- internals ----------------------------------------------------------------------------
     def _join(self, story: int, feat: Features) -> None:
         state = self._stories[story]
-        state.add(feat, self.weights)
+        state.add(feat, self.weigh)
         self.story_of[feat.id] = story
-        _post(self._head_postings, feat.head_words, story)
+        _post(self._head_postings, feat.head_words, state.head, story)
         if feat.has_body:
-            _post(self._content_postings, feat.words, story)
+            _post(self._content_postings, feat.words, state.content, story)
 
-    def _add(self, feat: Features) -> None:
+    def _frequencies(self, words: Iterable[str]) -> list[int]:
+        """The window's document frequency of each of `words`."""
+        return list(map(self._df.get, words, repeat(0)))
+
+    def _add(self, feat: Features, frequencies: list[int]) -> None:
+        """Take `feat` into the window; `frequencies` are its words' before it."""
         self.features[feat.id] = feat
-        df = self._df
-        before = list(map(df.get, feat.words, repeat(0)))
-        self._shift_hist(before, 1)
-        df.update(feat.words)
+        self._shift_hist(frequencies, 1)
+        self._df.update(feat.words)
         self._by_key[feat.key].add(feat.id)
         if feat.url_key:
             self._by_url[feat.url_key].add(feat.id)
@@ -458,11 +492,11 @@ class StoryIndex:
             df = self._df
             before = list(map(df.__getitem__, feat.words))
             self._shift_hist(before, -1)
-            for word, n in zip(feat.words, before, strict=True):
-                if n > 1:
-                    df[word] = n - 1
-                else:
-                    del df[word]
+            after = list(map(sub, before, repeat(1)))
+            # dict.update sets the counts (Counter.update would add to them), in C.
+            dict.update(df, zip(feat.words, after, strict=True))
+            for word in compress(feat.words, map(not_, after)):
+                del df[word]
             self._discard(self._by_key, feat.key, article)
             if feat.url_key:
                 self._discard(self._by_url, feat.url_key, article)
@@ -473,10 +507,10 @@ class StoryIndex:
             # A story founded before the window closes below, taking all of its
             # postings with it: taking this member out first would be wasted work.
             if state is not None and story is not None and state.founded[0] >= horizon:
-                state.remove(feat, self.weights)
-                _unpost(self._head_postings, feat.head_words, story, 1)
+                state.remove(feat, self.weigh)
+                _lower(self._head_postings, feat.head_words, story)
                 if feat.has_body:
-                    _unpost(self._content_postings, feat.words, story, 1)
+                    _lower(self._content_postings, feat.words, story)
         while self._expiry and self._expiry[0][0] < horizon:
             founded, story = heapq.heappop(self._expiry)
             state = self._stories.get(story)
@@ -529,7 +563,7 @@ class StoryIndex:
         for article in members:
             feat = self.features.get(article)
             if feat is not None:
-                state.add(feat, self.weights)
+                state.add(feat, self.weigh)
                 state.founded = min(state.founded, (feat.published, article))
             else:
                 state.members.append(article)
@@ -587,32 +621,46 @@ def summarise(story_id: int, members: Sequence[ArticleInput], settings: DedupeSe
     )
 
 
-def _dot(weights: dict[str, float], counts: Counter[str], words: list[str]) -> float:
-    """Sum of weight * count over `words`, in their order (a story uses few of the window's
-    common words: they are filtered out first, in C)."""
-    used = list(filter(counts.__contains__, words))
-    total: float = sum(map(mul, map(weights.__getitem__, used), map(counts.__getitem__, used)))
+def _dot(words: list[str], weights: list[float], counts: Counter[str]) -> float:
+    """Sum of weight * count over `words`, in their order, in C. A word the story does not use
+    adds 0.0, which leaves a sum of positive terms exactly as it was, so no filter is needed."""
+    total: float = sum(map(mul, weights, map(counts.get, words, repeat(0))))
     return total
 
 
-def _post(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
-    for word in words:
-        posting = postings[word]
-        posting[story] = posting.get(story, 0) + 1
-
-
-def _unpost(
-    postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int, count: int | None = None
+def _post(
+    postings: defaultdict[str, dict[int, int]], words: Iterable[str], counts: Counter[str], story: int
 ) -> None:
-    """Take `story` out of the postings of `words` (or lower its count there by `count`)."""
+    """Bring `story`'s entries in the postings of `words` up to its centroid's `counts` (which
+    hold the new member already), in C: no entry is read."""
+    found = map(postings.__getitem__, words)
+    _run(map(setitem, found, repeat(story), map(counts.__getitem__, words)))
+
+
+def _unpost(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
+    """Take `story` out of the postings of `words`, dropping the postings left empty."""
+    words = tuple(words)
+    found = list(map(postings.__getitem__, words))
+    _run(map(dict.pop, found, repeat(story), repeat(None)))
+    for word in compress(words, map(not_, found)):
+        del postings[word]
+
+
+def _lower(postings: defaultdict[str, dict[int, int]], words: Iterable[str], story: int) -> None:
+    """Lower `story`'s count in the postings of `words` by one (a member left the window)."""
     for word in words:
         posting = postings.get(word)
         if posting is None:
             continue
-        left = 0 if count is None else posting.get(story, 0) - count
+        left = posting.get(story, 0) - 1
         if left > 0:
             posting[story] = left
         else:
             posting.pop(story, None)
             if not posting:
                 del postings[word]
+
+
+def _run(calls: Iterable[object]) -> None:
+    """Make the calls of a lazy map() for their effect, at C speed."""
+    deque(calls, maxlen=0)

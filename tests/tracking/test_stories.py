@@ -271,6 +271,42 @@ def test_the_window_background_is_the_sum_it_stands_for() -> None:
     assert math.isclose(index._window_norm2(), total, rel_tol=1e-9)
 
 
+def test_postings_mirror_the_centroids_and_sums_keep_word_order() -> None:
+    """What the fast paths of tracking/stories.py rely on: each open story's entry in a posting
+    is its centroid's count of the word (joins set it from there), closed stories leave no
+    entries, and the accumulated dot products are the plain word-order sums, bit for bit."""
+    settings = replace(SETTINGS, window_days=1.0, background_ratio=1.0, block_max_df=1)
+    articles = _word_salad(150, seed=5)
+    index = StoryIndex(settings)
+    for a in articles[:-1]:
+        index.place(features(a, settings))
+    stories = index._stories
+    assert any(len(s.members) > 1 for s in stories.values()) and index._closed
+    for postings, counts_of in (
+        (index._head_postings, lambda s: s.head),
+        (index._content_postings, lambda s: s.content),
+    ):
+        posted = {(word, story): n for word, posting in postings.items() for story, n in posting.items()}
+        counted = {(word, story): n for story, s in stories.items() for word, n in counts_of(s).items()}
+        assert posted == counted
+
+    feat = features(articles[-1], settings)
+    weights = list(index.weigh(feat.words))
+    num, common, common_weights = index._accumulate(feat.words, weights, index._content_postings)
+    expected: dict[int, float] = {}
+    expected_common = []
+    for word, w in zip(feat.words, weights, strict=True):
+        posting = index._content_postings.get(word, {})
+        if len(posting) > settings.block_max_df:
+            expected_common.append((word, w))
+            continue
+        for story, n in posting.items():
+            expected[story] = expected.get(story, 0.0) + w * n
+    assert list(num.items()) == list(expected.items())
+    assert list(zip(common, common_weights, strict=True)) == expected_common
+    assert common
+
+
 def test_manual_links_win_over_the_signals() -> None:
     index = StoryIndex(SETTINGS)
     index.cannot_link(1, 2)
