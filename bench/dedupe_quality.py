@@ -314,7 +314,7 @@ def main() -> None:
             rows,
             settings,
             "title_related",
-            [0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3],
+            [0.16, 0.2, 0.25, 0.28, 0.3, 0.32, 0.35, 0.4],
             [r.article.title for r in rows],
             fuzz.ratio,
             "fuzz.ratio(title)",

@@ -57,8 +57,9 @@ class DedupeSettings:
     # IDF-weighted cosine of an article's title+slug+lede words with a story's centroid at which
     # an article with a body joins a story with bodies.
     content_same: float = 0.17
-    # The same over title and slug words only, for headline-only articles or stories.
-    title_related: float = 0.16
+    # The same over title and slug words only, for headline-only articles or stories (shared
+    # words weighted as if the story's members were one document).
+    title_related: float = 0.3
     # A story's centroid must be this many times closer to the article than the whole window's
     # vocabulary is (tracking/dedupe.py, rule 5-6).
     background_ratio: float = 2.5

@@ -41,7 +41,8 @@ from functools import lru_cache
 # features. Stories placed with other features are rebuilt at the next poll (the stories stamp,
 # partwatch/stamps.py, which reads it here because this module imports no numpy).
 # 2: body shingles hashed by CRC-32 of their words and sketched in numpy (was SHA-1 per shingle).
-FEATURES_VERSION = 2
+# 3: headline overlap weighs a shared word as if the story's members were one document.
+FEATURES_VERSION = 3
 
 _QUOTES = str.maketrans(
     {

@@ -261,8 +261,9 @@ class StoryIndex:
         window = len(self.features)
         head_words = feat.head_words
         body = feat.has_body
-        head_weights = list(self.weigh(head_words))
-        num_head, common_head, common_head_w = self._accumulate(head_words, head_weights, self._head_postings)
+        head_frequencies = self._frequencies(head_words)
+        head_weights = list(map(self._table().__getitem__, head_frequencies))
+        num_head, common_head, common_head_df = self._accumulate_as_one(head_words, head_frequencies)
         num_content: dict[int, float] = {}
         common_content: list[str] = []
         common_content_w: list[float] = []
@@ -296,7 +297,7 @@ class StoryIndex:
             else:
                 num = num_head.get(story, 0.0)
                 if common_head:
-                    num += _dot(common_head, common_head_w, state.head)
+                    num += self._dot_as_one(common_head, common_head_df, state.head)
                 score = state.cosine_from(num, own_head, False, self.weigh, window)
                 scored.append((score, s.title_related, story))
         return scored
@@ -324,6 +325,39 @@ class StoryIndex:
             for story, n in posting.items():
                 num[story] = get(story, 0.0) + w * n
         return num, common, common_weights
+
+    def _accumulate_as_one(
+        self, words: Sequence[str], frequencies: Sequence[int]
+    ) -> tuple[dict[int, float], list[str], list[int]]:
+        """`_accumulate` over the title postings, each shared word weighed as if the story's
+        members were one document: by its frequency outside the story, plus one (rule 6 of
+        tracking/dedupe.py says why); the common words come back with their frequencies."""
+        cap = self.settings.block_max_df
+        table = self._table()
+        num: dict[int, float] = {}
+        get = num.get
+        common: list[str] = []
+        common_df: list[int] = []
+        for word, df, posting in zip(words, frequencies, map(self._head_postings.get, words), strict=True):
+            if not posting:
+                continue
+            if len(posting) > cap:
+                common.append(word)
+                common_df.append(df)
+                continue
+            for story, n in posting.items():
+                num[story] = get(story, 0.0) + table[max(df - n, 0) + 1] * n
+        return num, common, common_df
+
+    def _dot_as_one(self, words: list[str], frequencies: list[int], counts: Counter[str]) -> float:
+        """`_dot` with the weights of `_accumulate_as_one`, in word order."""
+        table = self._table()
+        total = 0.0
+        for word, df in zip(words, frequencies, strict=True):
+            n = counts.get(word, 0)
+            if n:
+                total += table[max(df - n, 0) + 1] * n
+        return total
 
     def background(
         self, feat: Features, content: bool, weights: Sequence[float], frequencies: Sequence[int]

@@ -307,6 +307,24 @@ def test_postings_mirror_the_centroids_and_sums_keep_word_order() -> None:
     assert common
 
 
+def test_a_big_story_keeps_the_weight_of_its_own_name() -> None:
+    """Headlines only: 40 reports of one launch all name 'Zorblax', which makes the word
+    common in the window; a short new headline naming it still joins that story."""
+    rng = random.Random(5)
+    filler = [f"{a}{b}" for a in ("mar", "del", "kin", "sop", "tra", "wen", "bur", "lim") for b in "aeiou"]
+    launch = [f"Zorblax launch event {' '.join(rng.sample(filler, 3))}" for _ in range(40)]
+    articles = [art(i + 1, title, at=T0 + timedelta(minutes=30 * i)) for i, title in enumerate(launch)]
+    articles += [
+        art(100 + i, " ".join(rng.sample(filler, 6)).capitalize(), at=T0 + timedelta(minutes=30 * i + 7))
+        for i in range(40)
+    ]
+    late = T0 + timedelta(hours=21)
+    articles.append(art(200, "Zorblax reviewed", at=late, feed="Critic"))
+    found = place(articles)
+    assert len({found[i + 1] for i in range(40)}) == 1
+    assert found[200] == found[1]
+
+
 def test_manual_links_win_over_the_signals() -> None:
     index = StoryIndex(SETTINGS)
     index.cannot_link(1, 2)
