@@ -22,6 +22,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -115,22 +116,78 @@ def place(db: sqlite_utils.Database, config: Config, article_ids: Sequence[int])
 
 def rebuild(db: sqlite_utils.Database, config: Config) -> StoriesReport:
     """Recompute every story from scratch, placing all articles in published order; the manual
-    merges and splits are replayed as they are placed."""
+    merges and splits are replayed as they are placed. With worker processes, a story is
+    summarised as soon as it leaves the window (no later article can join it), beside the
+    placement of the rest, rather than all of them after it."""
     settings = config.dedupe
     index = _new_index(db, settings)
     count = 0
     total = count_articles(db)
-    inputs = store.iter_all_articles(db)
-    for feat in features_stream(inputs, settings, parallel=total >= PARALLEL_FROM):
-        index.place(feat)
-        count += 1
-    with transaction(db):
-        store.clear(db)
-        store.set_story(db, index.story_of.items())
-        stories = {s for s in index.story_of.values()}
-        _refresh_stories(db, settings, stories)
-        store.set_meta(db, SETTINGS_KEY, _settings_stamp(settings))
+    with _pool(total >= PARALLEL_FROM) as pool:
+        early = _EarlySummaries(pool, settings)
+        inputs = early.keep(store.iter_all_articles(db))
+        for feat in _in_workers(_batched(inputs, CHUNK), _features_of, settings, pool):
+            index.place(feat)
+            early.closed(index.take_closed())
+            count += 1
+        with transaction(db):
+            store.clear(db)
+            store.set_story(db, index.story_of.items())
+            stories = {s for s in index.story_of.values()}
+            done = early.write(db, index.members)
+            _refresh_stories(db, settings, stories - done, pool)
+            store.set_meta(db, SETTINGS_KEY, _settings_stamp(settings))
     return StoriesReport(placed=count, new_stories=len(stories), updated_stories=len(stories), rebuilt=True)
+
+
+class _EarlySummaries:
+    """Stories summarised in the worker processes as they close, while placement goes on.
+
+    Holds the articles read but not yet in a closed story (about a window of them). A story
+    that a manual merge reopened after its summary was taken is summarised again at the end,
+    from the store, like the stories still open then."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None, settings: DedupeSettings) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.articles: dict[int, ArticleInput] = {}
+        self.batch: list[tuple[int, list[ArticleInput]]] = []
+        self.pending: list[Future[list[StorySummary]]] = []
+
+    def keep(self, articles: Iterable[ArticleInput]) -> Iterator[ArticleInput]:
+        if self.pool is None:
+            yield from articles
+            return
+        for article in articles:
+            self.articles[article.id] = article
+            yield article
+
+    def closed(self, stories: list[tuple[int, list[int]]]) -> None:
+        if self.pool is None:
+            return
+        for story, members in stories:
+            found = [self.articles.pop(m, None) for m in members]
+            kept = [a for a in found if a is not None]
+            if len(kept) == len(found):
+                self.batch.append((story, kept))
+        if len(self.batch) >= 200:
+            self.pending.append(self.pool.submit(_summaries_of, self.batch, self.settings))
+            self.batch = []
+
+    def write(self, db: sqlite_utils.Database, members: dict[int, list[int]]) -> set[int]:
+        """Write the summaries whose stories still hold the members they were taken with;
+        return their ids."""
+        if self.batch and self.pool is not None:
+            self.pending.append(self.pool.submit(_summaries_of, self.batch, self.settings))
+            self.batch = []
+        done: set[int] = set()
+        for future in self.pending:
+            for summary in future.result():
+                if set(summary.member_ids) == set(members.get(summary.id, ())):
+                    _write(db, summary)
+                    done.add(summary.id)
+        self.pending.clear()
+        return done
 
 
 def _features_of(batch: list[ArticleInput], settings: DedupeSettings) -> list[Features]:
@@ -143,29 +200,38 @@ def _summaries_of(
     return [summarise(story_id, members, settings) for story_id, members in batch]
 
 
-def _in_workers(
-    batches: Iterable[list[In]], work: Callable[[list[In], DedupeSettings], list[Out]],
-    settings: DedupeSettings, parallel: bool,
-) -> Iterator[Out]:
-    """`work` over each batch, results in order. With `parallel`, in worker processes a few
-    batches ahead of the caller (so at most a few batches are in memory at once): the
-    caller's own work (placing, writing rows) overlaps with theirs on the other core.
+@contextmanager
+def _pool(parallel: bool) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for features and story rows, or None to do them in this process.
 
     Two workers even on two cores: the caller is busy part of the time, and while it waits
     on a result its core goes to the second worker. One core gets no workers at all."""
     workers = min(2, os.cpu_count() or 1)
     if not parallel or workers < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
+
+
+def _in_workers(
+    batches: Iterable[list[In]], work: Callable[[list[In], DedupeSettings], list[Out]],
+    settings: DedupeSettings, pool: ProcessPoolExecutor | None,
+) -> Iterator[Out]:
+    """`work` over each batch, results in order; in the `pool`'s processes a few batches
+    ahead of the caller (so at most a few batches are in memory at once), so that the
+    caller's own work (placing, writing rows) overlaps with theirs on the other core."""
+    if pool is None:
         for batch in batches:
             yield from work(batch, settings)
         return
     pending: deque[Future[list[Out]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch in batches:
-            pending.append(pool.submit(work, batch, settings))
-            if len(pending) > 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
+    for batch in batches:
+        pending.append(pool.submit(work, batch, settings))
+        if len(pending) > 4:
             yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 def _batched(items: Iterable[In], size: int) -> Iterator[list[In]]:
@@ -184,10 +250,14 @@ def features_stream(
 ) -> Iterator[Features]:
     """Features of `articles`, in order; with `parallel`, computed in worker processes while
     the caller places the ones before (placement is sequential by nature)."""
-    return _in_workers(_batched(articles, CHUNK), _features_of, settings, parallel)
+    with _pool(parallel) as pool:
+        yield from _in_workers(_batched(articles, CHUNK), _features_of, settings, pool)
 
 
-def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_ids: Iterable[int]) -> int:
+def _refresh_stories(
+    db: sqlite_utils.Database, settings: DedupeSettings, story_ids: Iterable[int],
+    pool: ProcessPoolExecutor | None = None,
+) -> int:
     """Recompute origin, lead, dates, outlets and contradictions of these stories; a story left
     without members is deleted. Many stories (a cold poll, a rebuild) are summarised in
     worker processes: contradictions and origin read every sentence of every member, about
@@ -202,8 +272,13 @@ def _refresh_stories(db: sqlite_utils.Database, settings: DedupeSettings, story_
             articles = {a.id: a for a in store.placeables(db, [m for s in chunk for m in members[s]])}
             yield [(s, [articles[m] for m in members[s] if m in articles]) for s in chunk]
 
-    for summary in _in_workers(batches(), _summaries_of, settings, len(wanted) >= PARALLEL_FROM):
-        _write(db, summary)
+    if pool is not None:
+        for summary in _in_workers(batches(), _summaries_of, settings, pool):
+            _write(db, summary)
+        return len(wanted)
+    with _pool(len(wanted) >= PARALLEL_FROM) as own:
+        for summary in _in_workers(batches(), _summaries_of, settings, own):
+            _write(db, summary)
     return len(wanted)
 
 

@@ -174,6 +174,7 @@ class StoryIndex:
         self.story_of: dict[int, int] = {}
         self._stories: dict[int, _Story] = {}
         self._closed: dict[int, list[int]] = {}
+        self._newly_closed: list[int] = []
         self._df: Counter[str] = Counter()
         # How many words of the window have each document frequency (index: the frequency).
         self._df_hist: np.ndarray = np.zeros(64, dtype=np.int64)
@@ -198,6 +199,13 @@ class StoryIndex:
         out = dict(self._closed)
         out.update({story: list(s.members) for story, s in self._stories.items()})
         return out
+
+    def take_closed(self) -> list[tuple[int, list[int]]]:
+        """(story, member ids) of the stories that left the window since the last call: no
+        article placed later can join them (only a manual merge can bring one back)."""
+        found = [(story, self._closed[story]) for story in self._newly_closed if story in self._closed]
+        self._newly_closed.clear()
+        return found
 
     # -- manual decisions ---------------------------------------------------------------------
     def must_link(self, a: int, b: int) -> None:
@@ -556,6 +564,7 @@ class StoryIndex:
         _unpost(self._head_postings, state.head, story)
         _unpost(self._content_postings, state.content, story)
         self._closed[story] = state.members
+        self._newly_closed.append(story)
         del self._stories[story]
 
     @staticmethod
