@@ -134,13 +134,11 @@ class _Story:
             norm2 = None
         if norm2 is None:
             counts = self.content if content else self.head
-            # Terms (w * n) * n summed in word order, as a loop would, in C. A story of one
-            # member (most are) counts each word once, and w * 1 * 1 is w.
-            if len(self.members) == 1:
-                norm2 = sum(weigh(counts), 0.0)
-            else:
-                ns = list(counts.values())
-                norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
+            # A loop, not sum(): from Python 3.12 sum() compensates float rounding, and this
+            # full norm must stay the plain word-order sum it always was.
+            norm2 = 0.0
+            for w, n in zip(weigh(counts), counts.values(), strict=True):
+                norm2 += w * n * n
             self._norm2[content] = norm2
             self._full_at = len(self.members)
             self._full_n = window
