@@ -34,6 +34,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from itertools import compress, repeat
 from operator import add, mul, not_, setitem, sub
 
@@ -134,13 +135,14 @@ class _Story:
             norm2 = None
         if norm2 is None:
             counts = self.content if content else self.head
-            # Terms (w * n) * n summed in word order, as a loop would, in C. A story of one
+            # Terms (w * n) * n added in word order, as the loop this was, but in C: reduce(add),
+            # not sum(), which compensates float rounding from Python 3.12 on. A story of one
             # member (most are) counts each word once, and w * 1 * 1 is w.
             if len(self.members) == 1:
-                norm2 = sum(weigh(counts), 0.0)
+                norm2 = reduce(add, weigh(counts), 0.0)
             else:
                 ns = list(counts.values())
-                norm2 = sum(map(mul, map(mul, weigh(counts), ns), ns), 0.0)
+                norm2 = reduce(add, map(mul, map(mul, weigh(counts), ns), ns), 0.0)
             self._norm2[content] = norm2
             self._full_at = len(self.members)
             self._full_n = window
