@@ -210,8 +210,16 @@ def _pool(parallel: bool) -> Iterator[ProcessPoolExecutor | None]:
     if not parallel or workers < 2:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_behind_placement) as pool:
         yield pool
+
+
+def _behind_placement() -> None:
+    """A worker runs at a lower priority: placement, in the caller, is what the whole step
+    waits on, and the workers' batches are wanted only later (measured on the 20,000 bench
+    articles: `stories rebuild` 15.0 -> 13.9 s wall)."""
+    if hasattr(os, "nice"):
+        os.nice(10)
 
 
 def _in_workers(
