@@ -7,14 +7,17 @@
 #   BENCH_DIR=/path/to/shared/bench bench/poll.sh
 #
 # Targets: cold <= ~9 s (half of newsboat's 18.8 s), warm (all 304) < 1.5 s, peak RSS < 300 MB.
-# Measured 2026-12-01 19:55 UTC, `bench/poll.sh -r 1 -p 18631`, idle machine (load 1.6 falling):
-# partwatch cold 14.74 s (fetch+parse+store 5.87 s, stories 8.07 s, desk 0.29 s, search index
-# 2.02 s beside stories), warm 1.34/1.31 s (1000 304s), peak RSS 247/62 MB; newsboat cold 16.63 s,
-# warm2 21.96 s; reader cold 16.25 s, warm 3.80 s. Cold is not yet half of newsboat's: the
-# stories step (features ~8 CPU s, placement ~5 on 20,000 word-salad articles) is what is left.
-# Earlier the same day, `bench/poll.sh -r 1 -p 18612`, load average 4-5 on the 2 cores: partwatch
-# cold 30.4 s (fetch+parse+store 10.5 s, stories 19.2 s, desk 0.3 s), warm 1.30/1.24 s (1000 304s,
-# 1.0 s CPU), peak RSS 224/62 MB; newsboat cold 26.7 s, warm2 25.7 s; reader cold 17.7 s, warm 4.0 s.
+# Measured 2026-12-01 22:00-22:10 UTC, back to back, `bench/poll.sh -r 2 -T "" -p PORT` on a
+# noisy 2-core VM (the same warm poll took 1.4 s at 20:40 and 1.8-2.3 s here): before the story
+# fixes of that evening (b0c036b) cold 21.1/24.6 s, where the stories step made 29 week-long
+# stories of the 17,142 labelled (a small vocabulary let centroids swallow the window); after
+# (background test, cheaper features, summaries beside placement) cold 24.1/34.7 s, 17,128
+# stories, pairwise precision 0.990, peak RSS 235-269 MB. The stories step is bound by placement
+# on one core (`stories rebuild` of the same 20,000: 13.9 s wall, 12.0 s of it main-process CPU);
+# fetch+parse+store 7.8-8.9 s there. Same run, earlier: newsboat cold 15.5-17.6 s, warm2
+# 22.9-27.1 s; reader cold 18.2-23.1 s, warm 3.9-4.3 s; partwatch warm 1.4-2.0 s (all 304).
+# At 19:55 (idle machine, before those fixes): partwatch cold 14.74 s (fetch+parse+store 5.87 s,
+# stories 8.07 s), warm 1.34/1.31 s, peak RSS 247/62 MB; newsboat cold 16.63 s.
 # The hook (bench/poll_hook.sh) runs `partwatch poll --json` with [poll] concurrency = 64.
 # Search indexing (migration 7, store/search_index.py), measured 2026-12-01 at load 5-10, cold
 # 1000 x 20 through the hook, base ca5aae4 vs the batch index, 5 alternating runs each: median
