@@ -273,12 +273,14 @@ class StoryIndex:
         body = feat.has_body
         head_frequencies = self._frequencies(head_words)
         head_weights = list(map(self._table().__getitem__, head_frequencies))
-        num_head, common_head, common_head_df = self._accumulate_as_one(head_words, head_frequencies)
+        num_head, common_head, _, common_head_df = self._accumulate(
+            head_words, head_weights, self._head_postings, head_frequencies
+        )
         num_content: dict[int, float] = {}
         common_content: list[str] = []
         common_content_w: list[float] = []
         if body:
-            num_content, common_content, common_content_w = self._accumulate(
+            num_content, common_content, common_content_w, _ = self._accumulate(
                 feat.words, weights, self._content_postings
             )
         own_head = math.sqrt(sum(head_weights))
@@ -313,54 +315,43 @@ class StoryIndex:
         return scored
 
     def _accumulate(
-        self, words: Sequence[str], weights: Sequence[float], postings: dict[str, dict[int, int]]
-    ) -> tuple[dict[int, float], list[str], list[float]]:
+        self, words: Sequence[str], weights: Sequence[float], postings: dict[str, dict[int, int]],
+        frequencies: Sequence[int] | None = None,
+    ) -> tuple[dict[int, float], list[str], list[float], list[int]]:
         """Dot products of the article's words (of these `weights`) with each story's counts,
-        over the postings; and the common words, with their weights (for `_dot`).
+        over the postings; and the common words, with their weights and frequencies (for
+        `_dot`). Given the words' `frequencies`, a shared word weighs as if the story's members
+        were one document instead: by its frequency outside the story, plus one (rule 6 of
+        tracking/dedupe.py says why).
 
         `num` is a plain dict, not a defaultdict(float): the interpreter specialises subscripts
         of exact dicts only, which makes this inner loop a quarter faster."""
         cap = self.settings.block_max_df
+        table = self._table()
+        as_one = frequencies is not None
         num: dict[int, float] = {}
         get = num.get
         common: list[str] = []
         common_weights: list[float] = []
-        for word, w, posting in zip(words, weights, map(postings.get, words), strict=True):
+        common_df: list[int] = []
+        dfs = frequencies if frequencies is not None else repeat(0)
+        for word, w, df, posting in zip(words, weights, dfs, map(postings.get, words), strict=False):
             if not posting:
                 continue
             if len(posting) > cap:
                 common.append(word)
                 common_weights.append(w)
-                continue
-            for story, n in posting.items():
-                num[story] = get(story, 0.0) + w * n
-        return num, common, common_weights
-
-    def _accumulate_as_one(
-        self, words: Sequence[str], frequencies: Sequence[int]
-    ) -> tuple[dict[int, float], list[str], list[int]]:
-        """`_accumulate` over the title postings, each shared word weighed as if the story's
-        members were one document: by its frequency outside the story, plus one (rule 6 of
-        tracking/dedupe.py says why); the common words come back with their frequencies."""
-        cap = self.settings.block_max_df
-        table = self._table()
-        num: dict[int, float] = {}
-        get = num.get
-        common: list[str] = []
-        common_df: list[int] = []
-        for word, df, posting in zip(words, frequencies, map(self._head_postings.get, words), strict=True):
-            if not posting:
-                continue
-            if len(posting) > cap:
-                common.append(word)
                 common_df.append(df)
-                continue
-            for story, n in posting.items():
-                num[story] = get(story, 0.0) + table[max(df - n, 0) + 1] * n
-        return num, common, common_df
+            elif as_one:
+                for story, n in posting.items():
+                    num[story] = get(story, 0.0) + table[max(df - n, 0) + 1] * n
+            else:
+                for story, n in posting.items():
+                    num[story] = get(story, 0.0) + w * n
+        return num, common, common_weights, common_df
 
     def _dot_as_one(self, words: list[str], frequencies: list[int], counts: Counter[str]) -> float:
-        """`_dot` with the weights of `_accumulate_as_one`, in word order."""
+        """`_dot` with the story-as-one-document weights of `_accumulate`, in word order."""
         table = self._table()
         total = 0.0
         for word, df in zip(words, frequencies, strict=True):

@@ -292,7 +292,7 @@ def test_postings_mirror_the_centroids_and_sums_keep_word_order() -> None:
 
     feat = features(articles[-1], settings)
     weights = list(index.weigh(feat.words))
-    num, common, common_weights = index._accumulate(feat.words, weights, index._content_postings)
+    num, common, common_weights, _ = index._accumulate(feat.words, weights, index._content_postings)
     expected: dict[int, float] = {}
     expected_common = []
     for word, w in zip(feat.words, weights, strict=True):
