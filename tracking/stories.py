@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
@@ -243,8 +243,12 @@ class StoryIndex:
 
     def weigh(self, words: Iterable[str]) -> Iterable[float]:
         """The `weight` of each of `words`, in their order, lazily."""
+        return self._weights_at(map(self._df.get, words, repeat(0)))
+
+    def _weights_at(self, frequencies: Iterable[int]) -> Iterator[float]:
+        """The weight of each of these document frequencies, lazily."""
         # map() over built-ins keeps the loop in C; the table's __missing__ runs only per new df.
-        return map(self._table().__getitem__, map(self._df.get, words, repeat(0)))
+        return map(self._table().__getitem__, frequencies)
 
     def _table(self) -> _Weights:
         step = len(self.features) + 1
@@ -272,7 +276,7 @@ class StoryIndex:
         head_words = feat.head_words
         body = feat.has_body
         head_frequencies = self._frequencies(head_words)
-        head_weights = list(map(self._table().__getitem__, head_frequencies))
+        head_weights = list(self._weights_at(head_frequencies))
         num_head, common_head, _, common_head_df = self._accumulate(
             head_words, head_weights, self._head_postings, head_frequencies
         )
@@ -375,7 +379,7 @@ class StoryIndex:
             return 0.0
         if not content:
             frequencies = self._frequencies(feat.head_words)
-            weights = list(self.weigh(feat.head_words))
+            weights = list(self._weights_at(frequencies))
         num: float = sum(map(mul, weights, frequencies)) / size
         own2 = sum(weights)
         mean2 = self._window_norm2() / size
@@ -440,7 +444,7 @@ class StoryIndex:
                 best = (score, -story)
         if best is not None:
             return -best[1]
-        weights = list(map(self._table().__getitem__, frequencies))
+        weights = list(self._weights_at(frequencies))
         for score, threshold, story in self.centroid_scores(feat, horizon, weights):
             if story in forbidden:
                 continue
