@@ -22,7 +22,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -43,6 +43,8 @@ from tracking.stories import StoryIndex, StorySummary, summarise
 # Below this many articles (or stories) a worker process costs more than it saves.
 PARALLEL_FROM = 5000
 CHUNK = 1000
+# Stories summarised per batch (one store read of their members, one task for a worker).
+STORY_BATCH = 200
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -170,16 +172,18 @@ class _EarlySummaries:
             kept = [a for a in found if a is not None]
             if len(kept) == len(found):
                 self.batch.append((story, kept))
-        if len(self.batch) >= 200:
+        if len(self.batch) >= STORY_BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.batch and self.pool is not None:
             self.pending.append(self.pool.submit(_summaries_of, self.batch, self.settings))
             self.batch = []
 
     def write(self, db: sqlite_utils.Database, members: dict[int, list[int]]) -> set[int]:
         """Write the summaries whose stories still hold the members they were taken with;
         return their ids."""
-        if self.batch and self.pool is not None:
-            self.pending.append(self.pool.submit(_summaries_of, self.batch, self.settings))
-            self.batch = []
+        self._submit()
         done: set[int] = set()
         for future in self.pending:
             for summary in future.result():
@@ -275,17 +279,14 @@ def _refresh_stories(
     store.delete_stories(db, [s for s in wanted if s not in members])
 
     def batches() -> Iterator[list[tuple[int, list[ArticleInput]]]]:
-        for start in range(0, len(wanted), 200):
-            chunk = [s for s in wanted[start : start + 200] if s in members]
+        for start in range(0, len(wanted), STORY_BATCH):
+            chunk = [s for s in wanted[start : start + STORY_BATCH] if s in members]
             articles = {a.id: a for a in store.placeables(db, [m for s in chunk for m in members[s]])}
             yield [(s, [articles[m] for m in members[s] if m in articles]) for s in chunk]
 
-    if pool is not None:
-        for summary in _in_workers(batches(), _summaries_of, settings, pool):
-            _write(db, summary)
-        return len(wanted)
-    with _pool(len(wanted) >= PARALLEL_FROM) as own:
-        for summary in _in_workers(batches(), _summaries_of, settings, own):
+    workers = nullcontext(pool) if pool is not None else _pool(len(wanted) >= PARALLEL_FROM)
+    with workers as used:
+        for summary in _in_workers(batches(), _summaries_of, settings, used):
             _write(db, summary)
     return len(wanted)
 
