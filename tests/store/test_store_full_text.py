@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import sqlite_utils
 
 from feeds.records import PageResult
-from store import db as store_db
 from store.articles import get_article, store_articles
 from store.db import open_db, schema_version
 from store.feeds import add_feed, pending_refresh
 from store.full_text import MAX_TRIES, page_counts, pending_pages, store_pages
-from store.schema import MIGRATIONS
 from store.search import search
-from tests.store.helpers import NOW, article
+from tests.store.helpers import NOW, article, schema_at
 
 
 def _feed(db: sqlite_utils.Database, full_text: bool = True, url: str = "https://a.example/feed") -> int:
@@ -104,16 +101,14 @@ def test_search_finds_the_full_text_and_the_index_stays_consistent(fresh_db: sql
     assert search(fresh_db, "Frontier") == []
 
 
-def test_a_version_4_database_is_migrated_with_its_articles_searchable(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_version_4_database_is_migrated_with_its_articles_searchable(tmp_path: Path) -> None:
     path = tmp_path / "v4.db"
-    monkeypatch.setattr(store_db, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 4])
-    old = open_db(path)
-    feed_id = _feed(old)
-    # The version 4 trigger indexes the row itself; fts_pending (migration 7) does not exist yet.
-    [article_id] = _stored(old, feed_id, 1, defer_index=True)
-    old.conn.close()
-    monkeypatch.undo()
+    with schema_at(4):
+        old = open_db(path)
+        feed_id = _feed(old)
+        # The version 4 trigger indexes the row itself; fts_pending (migration 7) does not exist yet.
+        [article_id] = _stored(old, feed_id, 1, defer_index=True)
+        old.conn.close()
     db = open_db(path)
     try:
         assert schema_version(db) >= 5

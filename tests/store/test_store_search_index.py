@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import sqlite_utils
 
 from feeds.records import PageResult
-from store import db as store_db
 from store.articles import store_articles
 from store.db import open_db, schema_version
 from store.feeds import add_feed, remove_feed
 from store.full_text import store_pages
-from store.schema import MIGRATIONS
 from store.search import search
 from store.search_index import index_pending, pending_count
-from tests.store.helpers import NOW, article
+from tests.store.helpers import NOW, article, schema_at
 from tests.store.test_store_full_text import _integrity
 
 
@@ -75,16 +72,14 @@ def test_deleting_pending_and_indexed_rows_keeps_the_index_exact(fresh_db: sqlit
     _integrity(fresh_db)
 
 
-def test_a_version_6_database_is_migrated_with_its_articles_searchable(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_version_6_database_is_migrated_with_its_articles_searchable(tmp_path: Path) -> None:
     path = tmp_path / "v6.db"
-    monkeypatch.setattr(store_db, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 6])
-    old = open_db(path)
-    feed_id = _feed(old)
-    # The version 6 trigger indexes the row itself; fts_pending does not exist yet.
-    store_articles(old, feed_id, [article("a", title="Before the upgrade")], NOW, defer_index=True)
-    old.conn.close()
-    monkeypatch.undo()
+    with schema_at(6):
+        old = open_db(path)
+        feed_id = _feed(old)
+        # The version 6 trigger indexes the row itself; fts_pending does not exist yet.
+        store_articles(old, feed_id, [article("a", title="Before the upgrade")], NOW, defer_index=True)
+        old.conn.close()
     db = open_db(path)
     try:
         assert schema_version(db) == 7 and pending_count(db) == 0
