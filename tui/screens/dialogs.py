@@ -5,7 +5,7 @@ Escape always closes a dialog first (the app's Escape and q only act once no dia
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.text import clean_line
+
+ResultT = TypeVar("ResultT")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -46,29 +48,48 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class TextDialog(ModalScreen[str | None]):
-    """Ask for one line of text; Enter accepts, Escape cancels."""
+class _Dialog(ModalScreen[ResultT]):
+    """A title, subject lines (feed text: shown as plain text), the dialog's own fields, and
+    an accept and a Cancel button; Escape or Cancel dismisses it with `cancelled`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, subject: str = "", *, value: str = "", placeholder: str = "",
-                 accept: str = "Save") -> None:
+    def __init__(self, title: str, subjects: list[str], *, accept: str, cancelled: ResultT) -> None:
         super().__init__()
         self.title_text = title
-        self.subject = subject
-        self.value = value
-        self.placeholder = placeholder
+        self.subjects = subjects
         self.accept = accept
+        self.cancelled = cancelled
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
-            if self.subject:
-                yield Static(Text(clean_line(self.subject), style="italic"), classes="dialog-note")
-            yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
+            for subject in self.subjects:
+                yield Static(Text(clean_line(subject), style="italic"), classes="dialog-note")
+            yield from self.fields()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.accept, variant="primary", id="dialog-ok")
                 yield Button("Cancel", id="dialog-cancel")
+
+    def fields(self) -> ComposeResult:
+        return iter(())
+
+    @on(Button.Pressed, "#dialog-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(self.cancelled)
+
+
+class TextDialog(_Dialog[str | None]):
+    """Ask for one line of text; Enter accepts, Escape cancels."""
+
+    def __init__(self, title: str, subject: str = "", *, value: str = "", placeholder: str = "",
+                 accept: str = "Save") -> None:
+        super().__init__(title, [subject] if subject else [], accept=accept, cancelled=None)
+        self.value = value
+        self.placeholder = placeholder
+
+    def fields(self) -> ComposeResult:
+        yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
 
     def on_mount(self) -> None:
         self.query_one("#dialog-input", Input).focus()
@@ -78,10 +99,6 @@ class TextDialog(ModalScreen[str | None]):
     def _accept(self) -> None:
         self.dismiss(self.query_one("#dialog-input", Input).value)
 
-    @on(Button.Pressed, "#dialog-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class ExportDialog(TextDialog):
     def __init__(self, default: str) -> None:
@@ -89,26 +106,12 @@ class ExportDialog(TextDialog):
                          accept="Export")
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(_Dialog[bool]):
     """Ask before a change that is not undone by a key (a story merge or split): Enter or the
-    button confirms, Escape cancels. The subject lines are feed text: shown as plain text."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    button confirms, Escape cancels."""
 
     def __init__(self, title: str, subjects: list[str], *, accept: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.subjects = subjects
-        self.accept = accept
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            for subject in self.subjects:
-                yield Static(Text(clean_line(subject), style="italic"), classes="dialog-note")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.accept, variant="primary", id="dialog-ok")
-                yield Button("Cancel", id="dialog-cancel")
+        super().__init__(title, subjects, accept=accept, cancelled=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-ok", Button).focus()
@@ -116,7 +119,3 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Button.Pressed, "#dialog-ok")
     def _accept(self) -> None:
         self.dismiss(True)
-
-    @on(Button.Pressed, "#dialog-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
