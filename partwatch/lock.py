@@ -29,6 +29,11 @@ class LockBusy(Exception):
     """Another process holds the poll lock; the message names the lock file and the fix."""
 
 
+def _pid_in(fd: int) -> str:
+    """The pid the lock's holder wrote into it ("?" when unreadable)."""
+    return os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+
+
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
@@ -48,9 +53,8 @@ def poll_lock(db_path: Path) -> Iterator[Path]:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
                 raise LockBusy(
-                    f"another partwatch poll (pid {holder}) is already polling {db_path}; "
+                    f"another partwatch poll (pid {_pid_in(fd)}) is already polling {db_path}; "
                     f"this one stops here (lock: {path})"
                 ) from None
         os.ftruncate(fd, 0)
@@ -84,8 +88,7 @@ def lock_holder(db_path: Path) -> LockHolder | None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            pid = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
-            return LockHolder(pid, datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC))
+            return LockHolder(_pid_in(fd), datetime.fromtimestamp(os.fstat(fd).st_mtime, UTC))
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
