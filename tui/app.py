@@ -629,13 +629,8 @@ class PartwatchApp(App[None]):
         """Search once typing pauses (`search_delay`): keys typed at speed start one FTS5 query
         for what was typed, not one per key whose results the next key makes stale (a prefix
         query such as "a*" over 100,000 articles takes a worker a few hundred ms)."""
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
-        if self.search_delay <= 0 or not query.strip():
-            self._run_search(query)
-            return
-        self._search_timer = self.set_timer(self.search_delay, partial(self._run_search, query))
+        delay = self.search_delay if query.strip() else 0.0
+        self._search_timer = self._after_pause(self._search_timer, delay, partial(self._run_search, query))
 
     def _run_search(self, query: str) -> None:
         self._search_timer = None
@@ -676,12 +671,18 @@ class PartwatchApp(App[None]):
     def preview(self, row: Row) -> None:
         """Show the row in the reader once the cursor rests: holding a key down moves the cursor
         at key-repeat speed without re-laying out the reader for every row passed."""
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        if self.preview_delay <= 0:
-            self._load_reader(row, False)
-            return
-        self._preview_timer = self.set_timer(self.preview_delay, partial(self._load_reader, row, False))
+        self._preview_timer = self._after_pause(
+            self._preview_timer, self.preview_delay, partial(self._load_reader, row, False))
+
+    def _after_pause(self, pending: Timer | None, delay: float, run: Callable[[], None]) -> Timer | None:
+        """Run `run` once `delay` seconds pass without another call (at once when `delay` is 0),
+        cancelling the `pending` run; return the timer now pending."""
+        if pending is not None:
+            pending.stop()
+        if delay <= 0:
+            run()
+            return None
+        return self.set_timer(delay, run)
 
     @on(LazyList.Selected)
     def _selected(self, event: LazyList.Selected) -> None:
