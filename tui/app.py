@@ -877,8 +877,7 @@ class PartwatchApp(App[None]):
         """Mark the story to merge others into (M again on it unmarks it)."""
         stories = self.list_for("stories")
         if self.merge_target is not None and self.merge_target[0] == story_id:
-            self.merge_target = None
-            stories.border_title = None
+            self._unmark()
             self.notify("Unmarked.")
         else:
             self.merge_target = (story_id, title)
@@ -887,6 +886,10 @@ class PartwatchApp(App[None]):
                         "J on another story merges it into this one.", markup=False)
         self._row_actions = ()
         self.refresh_bindings()
+
+    def _unmark(self) -> None:
+        self.merge_target = None
+        self.list_for("stories").border_title = None
 
     def action_merge_story(self) -> None:
         self._on_story(StoryScreen.action_merge, self.merge_into_marked)
@@ -941,8 +944,7 @@ class PartwatchApp(App[None]):
 
     def on_stories_changed(self, message: StoriesChanged) -> None:
         change = message.change
-        self.merge_target = None
-        self.list_for("stories").border_title = None
+        self._unmark()
         self.list_for("stories").prefer(("story", change.story))
         self.notify(change.note, markup=False)
         for screen in self.screen_stack:
